@@ -1,0 +1,229 @@
+"""Load and save RDF, and the one place that decides how provenance is shaped in RDF.
+
+The assertion model (see README, "Data model"): each mechanism edge is both
+
+* a plain triple ``ent:miR-21 kg:repressesTarget ent:PTEN`` so that ordinary SPARQL and
+  property paths (``kg:increases+``) work, and
+* an assertion node typed ``kg:Assertion`` (a subclass of ``rdf:Statement``) that names the
+  same triple with ``rdf:subject``/``rdf:predicate``/``rdf:object`` and links one or more
+  ``kg:Evidence`` nodes.
+
+Store: ``memory`` is rdflib's own store; ``oxigraph`` is oxrdflib's Oxigraph-backed store with
+its native Turtle parser (much faster at scale). Both are rdflib ``Graph`` objects.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Literal as TypingLiteral
+
+from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, SKOS
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+from kg.errors import NotFoundError, TurtleSyntaxError
+from kg.model import Assertion, Entity, Evidence, Reference, Study
+from kg.vocab import ASSERTION, ENTITY, EVIDENCE, KG, PREFIXES, REFERENCE, REVIEW, STUDY
+
+__all__ = [
+    "Store",
+    "add_assertion",
+    "add_entity",
+    "add_reference",
+    "add_study",
+    "entity_iri",
+    "load",
+    "new_graph",
+    "parse_turtle",
+    "reference_iri",
+    "write_turtle",
+]
+
+Store = TypingLiteral["memory", "oxigraph"]
+
+
+def new_graph(store: Store = "memory") -> Graph:
+    """An empty graph with kg's prefixes bound."""
+    graph = Graph(store="Oxigraph") if store == "oxigraph" else Graph()
+    for prefix, iri in PREFIXES.items():
+        graph.bind(prefix, iri, override=True)
+    return graph
+
+
+def parse_turtle(graph: Graph, path: Path) -> None:
+    """Parse one Turtle file into ``graph``.
+
+    Raises:
+        NotFoundError: the file does not exist.
+        TurtleSyntaxError: the file does not parse; the error names the file and line.
+    """
+    if not path.is_file():
+        raise NotFoundError(f"{path}: no such file")
+    fmt = "ox-turtle" if graph.store.__class__.__name__ == "OxigraphStore" else "turtle"
+    # rdflib logs a warning for IRIs with spaces; kg.validate reports those itself.
+    term_logger = logging.getLogger("rdflib.term")
+    previous = term_logger.level
+    term_logger.setLevel(logging.ERROR)
+    try:
+        graph.parse(path, format=fmt)
+    except BadSyntax as exc:
+        raise TurtleSyntaxError(str(path), exc.lines + 1, exc._why) from None
+    except (SyntaxError, ValueError, UnicodeDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        raise TurtleSyntaxError(str(path), line, str(exc).splitlines()[0]) from None
+    finally:
+        term_logger.setLevel(previous)
+
+
+def load(paths: Iterable[Path], *, store: Store = "memory") -> Graph:
+    """Parse Turtle files into one graph.
+
+    Example:
+        >>> from kg import shipped
+        >>> g = load([shipped.ontology_file()])
+        >>> (KG.increases, RDFS.label, Literal("increases")) in g
+        True
+    """
+    graph = new_graph(store)
+    for path in paths:
+        parse_turtle(graph, Path(path))
+    return graph
+
+
+def write_turtle(graph: Graph, path: Path) -> None:
+    """Serialise ``graph`` to ``path`` atomically: a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = graph.serialize(format="turtle", encoding="utf-8")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def entity_iri(entity_id: str) -> URIRef:
+    """The IRI of an entity id (``"miR-21"`` → ``ent:miR-21``)."""
+    return ENTITY[entity_id]
+
+
+def reference_iri(number: int) -> URIRef:
+    """The IRI of the review's reference ``number``."""
+    return REFERENCE[f"R{number}"]
+
+
+def _text(graph: Graph, node: URIRef, prop: URIRef, value: str | None) -> None:
+    if value:
+        graph.add((node, prop, Literal(value)))
+
+
+def add_entity(graph: Graph, entity: Entity) -> URIRef:
+    """Add an entity with its class, label, synonyms and grounded identifiers."""
+    node = entity_iri(entity.id)
+    graph.add((node, RDF.type, KG[entity.type]))
+    graph.add((node, RDFS.label, Literal(entity.label)))
+    for synonym in entity.synonyms:
+        graph.add((node, SKOS.altLabel, Literal(synonym)))
+    for xref in entity.xrefs:
+        graph.add((node, KG.xref, Literal(xref)))
+    _text(graph, node, KG.curatorNote, entity.note)
+    return node
+
+
+def add_reference(graph: Graph, ref: Reference) -> URIRef:
+    """Add one entry of the review's reference list."""
+    node = reference_iri(ref.number)
+    graph.add((node, RDF.type, KG.Reference))
+    graph.add((node, KG.referenceNumber, Literal(ref.number, datatype=XSD.integer)))
+    graph.add((node, KG.authors, Literal(ref.authors)))
+    graph.add((node, DCTERMS.title, Literal(ref.title)))
+    graph.add((node, KG.journal, Literal(ref.journal)))
+    if ref.year is not None:
+        graph.add((node, KG.year, Literal(ref.year, datatype=XSD.integer)))
+    _text(graph, node, KG.volume, ref.volume)
+    _text(graph, node, KG.pages, ref.pages)
+    _text(graph, node, DCTERMS.bibliographicCitation, ref.text)
+    graph.add((node, RDFS.label, Literal(f"[{ref.number}] {ref.authors.split(';')[0]} {ref.year}")))
+    graph.add((node, KG.inReview, REVIEW))
+    return node
+
+
+def add_study(graph: Graph, study: Study) -> URIRef:
+    """Add a Table 3 study."""
+    node = STUDY[study.id]
+    graph.add((node, RDF.type, KG.Study))
+    graph.add((node, RDFS.label, Literal(study.id)))
+    graph.add((node, KG.reportedIn, reference_iri(study.reference)))
+    graph.add((node, KG.aim, Literal(study.aim)))
+    graph.add((node, KG.exosomeOrigin, entity_iri(study.exosome_origin)))
+    _text(graph, node, KG.printedAs, study.exosome_origin_printed)
+    graph.add((node, KG.animalModel, Literal(study.animal_model)))
+    _text(graph, node, KG.inVitroConclusion, study.in_vitro)
+    _text(graph, node, KG.inVivoConclusion, study.in_vivo)
+    for study_type in study.study_types:
+        graph.add((node, KG.studyType, KG[study_type.value]))
+    for species in study.species:
+        graph.add((node, KG.species, entity_iri(species)))
+    graph.add((node, KG.citationPrinted, Literal(study.citation_printed)))
+    _text(graph, node, KG.curatorNote, study.note)
+    return node
+
+
+def _add_evidence(graph: Graph, ev: Evidence) -> URIRef:
+    node = EVIDENCE[ev.id]
+    graph.add((node, RDF.type, KG.Evidence))
+    graph.add((node, KG.quote, Literal(ev.quote)))
+    graph.add((node, KG.section, Literal(ev.section)))
+    _text(graph, node, KG.citationPrinted, ev.citation_printed)
+    for number in ev.cited:
+        graph.add((node, KG.citedReference, reference_iri(number)))
+    for number in ev.references:
+        graph.add((node, KG.reference, reference_iri(number)))
+    graph.add((node, KG.citationMismatch, Literal(ev.citation_mismatch)))
+    _text(graph, node, KG.citationNote, ev.citation_note)
+    if ev.study:
+        graph.add((node, KG.study, STUDY[ev.study]))
+    for study_type in ev.study_types:
+        graph.add((node, KG.studyType, KG[study_type.value]))
+    for prop, ids in (
+        (KG.species, ev.species),
+        (KG.cellType, ev.cell_types),
+        (KG.exosomeOrigin, ev.exosome_origins),
+        (KG.stressor, ev.stressors),
+    ):
+        for entity_id in ids:
+            graph.add((node, prop, entity_iri(entity_id)))
+    _text(graph, node, KG.context, ev.context)
+    graph.add((node, KG.evidenceLevel, KG[ev.level.value]))
+    _text(graph, node, KG.inferenceReason, ev.inference_reason)
+    _text(graph, node, KG.printedAs, ev.printed_as)
+    _text(graph, node, KG.curatorNote, ev.note)
+    return node
+
+
+def add_assertion(graph: Graph, assertion: Assertion) -> URIRef:
+    """Add the plain triple and the assertion node with all its evidence."""
+    node = ASSERTION[assertion.id]
+    subject, predicate, obj = (
+        entity_iri(assertion.subject),
+        KG[assertion.relation.value],
+        entity_iri(assertion.object),
+    )
+    graph.add((subject, predicate, obj))
+    graph.add((node, RDF.type, KG.Assertion))
+    graph.add((node, RDF.subject, subject))
+    graph.add((node, RDF.predicate, predicate))
+    graph.add((node, RDF.object, obj))
+    for ev in assertion.evidence:
+        graph.add((node, KG.evidence, _add_evidence(graph, ev)))
+    for other in assertion.contradicts:
+        graph.add((node, KG.contradicts, ASSERTION[other]))
+        graph.add((ASSERTION[other], KG.contradicts, node))
+    _text(graph, node, KG.contradictionNote, assertion.contradiction_note)
+    return node
