@@ -39,7 +39,13 @@ def reference_graph(review_text: str) -> Graph:
 def curation_graph(curation: Curation) -> Graph:
     """Entities, studies and assertions as RDF."""
     graph = io.new_graph()
-    graph.add((URIRef("https://w3id.org/kg-ivd/data/review"), OWL.imports, URIRef("https://w3id.org/kg-ivd/vocab")))
+    graph.add(
+        (
+            URIRef("https://w3id.org/kg-ivd/data/review"),
+            OWL.imports,
+            URIRef("https://w3id.org/kg-ivd/vocab"),
+        )
+    )
     for entity in curation.entities.values():
         io.add_entity(graph, entity)
     for study in curation.studies.values():

@@ -29,7 +29,9 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 def validate(paths: tuple[Path, ...], fmt: str) -> None:
     """Check Turtle files (default: the shipped data) against the kg model.
 
@@ -41,12 +43,16 @@ def validate(paths: tuple[Path, ...], fmt: str) -> None:
 
     report = run(list(paths) or None)
     if fmt == "json":
-        click.echo(json.dumps({
+        problems = [
+            {"kind": p.kind, "where": p.where, "message": p.message} for p in report.problems
+        ]
+        payload = {
             "ok": report.ok,
             "files": [str(f) for f in report.files],
             "triples": report.triples,
-            "problems": [{"kind": p.kind, "where": p.where, "message": p.message} for p in report.problems],
-        }, indent=2))  # fmt: skip
+            "problems": problems,
+        }
+        click.echo(json.dumps(payload, indent=2))
     else:
         for problem in report.problems:
             click.echo(str(problem), err=True)
@@ -57,7 +63,9 @@ def validate(paths: tuple[Path, ...], fmt: str) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 def stats(paths: tuple[Path, ...], fmt: str) -> None:
     """Count entities by type, assertions by relation, evidence by level and study type."""
     from kg import io, shipped

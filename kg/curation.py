@@ -57,6 +57,7 @@ _STUDY_TYPES = {
     "review": StudyType.REVIEW_STATEMENT,
 }
 _LEVELS = {"stated": Level.STATED, "inferred": Level.CURATOR_INFERRED}
+_RELATION_NAMES = ", ".join(r.value for r in Relation)
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,9 @@ def read_entities(path: Path, classes: frozenset[str]) -> dict[str, Entity]:
             raise CurationError(str(path), line, f"duplicate entity id {row['id']!r}")
         if row["type"] not in classes:
             raise CurationError(
-                str(path), line, f"unknown type {row['type']!r}; use one of {', '.join(sorted(classes))}"
+                str(path),
+                line,
+                f"unknown type {row['type']!r}; use one of {', '.join(sorted(classes))}",
             )
         if not row["label"]:
             raise CurationError(str(path), line, f"entity {row['id']!r} has no label")
@@ -161,10 +164,14 @@ def read_entities(path: Path, classes: frozenset[str]) -> dict[str, Entity]:
     return entities
 
 
-def _known(path: Path, line: int, column: str, ids: tuple[str, ...], known: dict[str, Entity]) -> tuple[str, ...]:
+def _known(
+    path: Path, line: int, column: str, ids: tuple[str, ...], known: dict[str, Entity]
+) -> tuple[str, ...]:
     for value in ids:
         if value not in known:
-            raise CurationError(str(path), line, f"{column}: unknown entity {value!r}; add it to entities.tsv")
+            raise CurationError(
+                str(path), line, f"{column}: unknown entity {value!r}; add it to entities.tsv"
+            )
     return ids
 
 
@@ -215,7 +222,9 @@ def read_assertions(
                     raise CurationError(
                         str(path), line, f"{col} {row[col]!r} differs from the first row of {aid!r}"
                     )
-        evidence[aid].append(_evidence(path, line, row, f"{aid}-{len(evidence[aid]) + 1}", entities, studies))
+        evidence[aid].append(
+            _evidence(path, line, row, f"{aid}-{len(evidence[aid]) + 1}", entities, studies)
+        )
     assertions = []
     for aid, (line, row) in heads.items():
         _known(path, line, "subject", (row["subject"],), entities)
@@ -224,7 +233,9 @@ def read_assertions(
             relation = Relation(row["relation"])
         except ValueError:
             raise CurationError(
-                str(path), line, f"unknown relation {row['relation']!r}; use one of {', '.join(r.value for r in Relation)}"
+                str(path),
+                line,
+                f"unknown relation {row['relation']!r}; use one of {_RELATION_NAMES}",
             ) from None
         contradicts = _multi(row["contradicts"])
         for other in contradicts:
@@ -244,18 +255,27 @@ def read_assertions(
     return assertions
 
 
-def _evidence(
-    path: Path, line: int, row: Row, eid: str, entities: dict[str, Entity], studies: dict[str, Study]
+def _evidence(  # noqa: PLR0917 - private helper called once, with the row's full context
+    path: Path,
+    line: int,
+    row: Row,
+    eid: str,
+    entities: dict[str, Entity],
+    studies: dict[str, Study],
 ) -> Evidence:
     where = str(path)
     if not row["quote"]:
-        raise CurationError(where, line, "quote is empty: every evidence needs the review's exact words")
+        raise CurationError(
+            where, line, "quote is empty: every evidence needs the review's exact words"
+        )
     if not row["section"]:
         raise CurationError(where, line, "section is empty (e.g. '8.2' or 'Table 3, row [20]')")
     try:
         level = _LEVELS[row["level"] or "stated"]
     except KeyError:
-        raise CurationError(where, line, f"level must be 'stated' or 'inferred', not {row['level']!r}") from None
+        raise CurationError(
+            where, line, f"level must be 'stated' or 'inferred', not {row['level']!r}"
+        ) from None
     if level is Level.CURATOR_INFERRED and not row["inference_reason"]:
         raise CurationError(where, line, "an inferred link needs inference_reason")
     try:
@@ -266,7 +286,9 @@ def _evidence(
     if not references:
         raise CurationError(where, line, "no reference: give citation_printed or reference")
     if set(cited) and set(cited) != set(references) and not row["citation_note"]:
-        raise CurationError(where, line, "citation_printed and reference differ: explain in citation_note")
+        raise CurationError(
+            where, line, "citation_printed and reference differ: explain in citation_note"
+        )
     if row["study"] and row["study"] not in studies:
         raise CurationError(where, line, f"unknown study {row['study']!r}; add it to studies.tsv")
     return Evidence(
@@ -282,7 +304,9 @@ def _evidence(
         study_types=_study_types(path, line, row["study_type"]),
         species=_known(path, line, "species", _multi(row["species"]), entities),
         cell_types=_known(path, line, "cell_type", _multi(row["cell_type"]), entities),
-        exosome_origins=_known(path, line, "exosome_origin", _multi(row["exosome_origin"]), entities),
+        exosome_origins=_known(
+            path, line, "exosome_origin", _multi(row["exosome_origin"]), entities
+        ),
         stressors=_known(path, line, "stressor", _multi(row["stressor"]), entities),
         context=row["context"] or None,
         inference_reason=row["inference_reason"] or None,

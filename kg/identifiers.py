@@ -17,7 +17,13 @@ from kg import shipped
 __all__ = ["PREFIX_TABLES", "IdentifierTables", "Record", "load_tables"]
 
 #: CURIE prefix -> table file stem.
-PREFIX_TABLES = {"HGNC": "hgnc", "mirbase": "mirbase", "GO": "go", "mesh": "mesh", "fplx": "famplex"}
+PREFIX_TABLES = {
+    "HGNC": "hgnc",
+    "mirbase": "mirbase",
+    "GO": "go",
+    "mesh": "mesh",
+    "fplx": "famplex",
+}
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from kg.errors import NotFoundError, TurtleSyntaxError
 from kg.model import Assertion, Entity, Evidence, Reference, Study
-from kg.vocab import ASSERTION, ENTITY, EVIDENCE, KG, PREFIXES, REFERENCE, REVIEW, STUDY
+from kg.vocab import ASSERTION, ENTITY, EVIDENCE, KG, PREFIXES, REFERENCE, REVIEW, STUDY, term
 
 __all__ = [
     "Store",
@@ -126,7 +126,7 @@ def _text(graph: Graph, node: URIRef, prop: URIRef, value: str | None) -> None:
 def add_entity(graph: Graph, entity: Entity) -> URIRef:
     """Add an entity with its class, label, synonyms and grounded identifiers."""
     node = entity_iri(entity.id)
-    graph.add((node, RDF.type, KG[entity.type]))
+    graph.add((node, RDF.type, term(entity.type)))
     graph.add((node, RDFS.label, Literal(entity.label)))
     for synonym in entity.synonyms:
         graph.add((node, SKOS.altLabel, Literal(synonym)))
@@ -167,7 +167,7 @@ def add_study(graph: Graph, study: Study) -> URIRef:
     _text(graph, node, KG.inVitroConclusion, study.in_vitro)
     _text(graph, node, KG.inVivoConclusion, study.in_vivo)
     for study_type in study.study_types:
-        graph.add((node, KG.studyType, KG[study_type.value]))
+        graph.add((node, KG.studyType, term(study_type.value)))
     for species in study.species:
         graph.add((node, KG.species, entity_iri(species)))
     graph.add((node, KG.citationPrinted, Literal(study.citation_printed)))
@@ -190,7 +190,7 @@ def _add_evidence(graph: Graph, ev: Evidence) -> URIRef:
     if ev.study:
         graph.add((node, KG.study, STUDY[ev.study]))
     for study_type in ev.study_types:
-        graph.add((node, KG.studyType, KG[study_type.value]))
+        graph.add((node, KG.studyType, term(study_type.value)))
     for prop, ids in (
         (KG.species, ev.species),
         (KG.cellType, ev.cell_types),
@@ -200,7 +200,7 @@ def _add_evidence(graph: Graph, ev: Evidence) -> URIRef:
         for entity_id in ids:
             graph.add((node, prop, entity_iri(entity_id)))
     _text(graph, node, KG.context, ev.context)
-    graph.add((node, KG.evidenceLevel, KG[ev.level.value]))
+    graph.add((node, KG.evidenceLevel, term(ev.level.value)))
     _text(graph, node, KG.inferenceReason, ev.inference_reason)
     _text(graph, node, KG.printedAs, ev.printed_as)
     _text(graph, node, KG.curatorNote, ev.note)
@@ -212,7 +212,7 @@ def add_assertion(graph: Graph, assertion: Assertion) -> URIRef:
     node = ASSERTION[assertion.id]
     subject, predicate, obj = (
         entity_iri(assertion.subject),
-        KG[assertion.relation.value],
+        term(assertion.relation.value),
         entity_iri(assertion.object),
     )
     graph.add((subject, predicate, obj))

@@ -2,7 +2,10 @@
 
 The list is printed MDPI-style, one entry per line::
 
-    20. Cheng, X.; Zhang, G.; ... Mesenchymal stem cells deliver ... *J. Cell. Mol. Med.* **2018**, *22*, 261–276. [[CrossRef](#)]
+    20. Cheng, X.; ... Mesenchymal stem cells deliver ... *J. Cell. Mol. Med.* **2018**,
+    *22*, 261–276. [[CrossRef](#)]
+
+(one line in the text; wrapped here)
 
 Example:
     >>> refs = parse_references("References\\n\\n1. Zheng, C.-J.; Chen, J. Disc degeneration "
@@ -39,11 +42,10 @@ def parse_references(text: str) -> list[Reference]:
     if not sep:
         tail = text.partition("References\n")[2]
     refs: list[Reference] = []
-    for line in tail.splitlines():
-        line = line.strip()
-        if not re.match(r"^\d+\. ", line):
-            continue
-        refs.append(_parse_entry(line))
+    for raw in tail.splitlines():
+        line = raw.strip()
+        if re.match(r"^\d+\. ", line):
+            refs.append(_parse_entry(line))
     for expected, ref in enumerate(refs, start=1):
         if ref.number != expected:
             raise KGError(f"reference list: expected entry {expected}, found {ref.number}")

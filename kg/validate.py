@@ -11,13 +11,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import RDF, Graph, Literal, URIRef
-from rdflib.namespace import SH
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.namespace import SH, SKOS
 from rdflib.term import Node
 
 from kg import io, shipped
 from kg.errors import TurtleSyntaxError
 from kg.identifiers import PREFIX_TABLES, IdentifierTables, load_tables
+from kg.resolve import name_key
 from kg.review import find_quote, normalise
 from kg.vocab import KG
 
@@ -138,6 +139,8 @@ def _quotes(data: Graph, review: str, full: Graph) -> list[Problem]:
 
 
 def _identifiers(data: Graph, tables: IdentifierTables, full: Graph) -> list[Problem]:
+    """Each xref must exist in its table, and the table's name for it must be one of the
+    entity's names (label or synonym), so that a real but wrong identifier fails too."""
     problems = []
     for entity, xref in data.subject_objects(KG.xref):
         curie = str(xref)
@@ -145,31 +148,55 @@ def _identifiers(data: Graph, tables: IdentifierTables, full: Graph) -> list[Pro
         where = _name(full, entity)
         if prefix not in PREFIX_TABLES:
             known = ", ".join(PREFIX_TABLES)
-            problems.append(Problem("identifier", where, f"{curie}: no table for prefix {prefix!r} (use {known})"))
-        elif tables.lookup(curie) is None:
-            problems.append(
-                Problem("identifier", where, f"{curie}: unknown identifier, not in the {PREFIX_TABLES[prefix]} table")
+            message = f"{curie}: no table for prefix {prefix!r} (use {known})"
+            problems.append(Problem("identifier", where, message))
+            continue
+        record = tables.lookup(curie)
+        if record is None:
+            message = f"{curie}: unknown identifier, not in the {PREFIX_TABLES[prefix]} table"
+            problems.append(Problem("identifier", where, message))
+            continue
+        ours = {
+            name_key(str(n)) for p in (RDFS.label, SKOS.altLabel) for n in data.objects(entity, p)
+        }
+        theirs = {name_key(n) for n in (record.label, *record.synonyms)}
+        if not ours & theirs:
+            message = (
+                f"{curie} is {record.label!r} in the {PREFIX_TABLES[prefix]} table, which is "
+                "neither the label nor a synonym of this entity: check the identifier, or add "
+                "the table's name as a synonym"
             )
+            problems.append(Problem("identifier", where, message))
     return problems
 
 
 def _iris(data: Graph) -> list[Problem]:
-    bad = {node for triple in data for node in triple if isinstance(node, URIRef) and _BAD_IRI.search(node)}
-    return [Problem("iri", f"<{node}>", "IRI contains a space or a character IRIs forbid") for node in bad]
+    bad = {
+        node
+        for triple in data
+        for node in triple
+        if isinstance(node, URIRef) and _BAD_IRI.search(node)
+    }
+    return [
+        Problem("iri", f"<{node}>", "IRI contains a space or a character IRIs forbid")
+        for node in bad
+    ]
 
 
 def _terms(data: Graph, ontology: Graph) -> list[Problem]:
     declared = {s for s in ontology.subjects() if isinstance(s, URIRef)}
     namespace = str(KG._NS)
     used = set()
-    for s, p, o in data:
+    for _s, p, o in data:
         used.add(p)
-        if p == RDF.type:
-            used.add(o)
-        elif isinstance(o, URIRef) and str(o).startswith(namespace):
+        if p == RDF.type or (isinstance(o, URIRef) and str(o).startswith(namespace)):
             used.add(o)
     return [
-        Problem("term", f"kg:{str(term).removeprefix(namespace)}", "term is not declared in ontology/kg.ttl")
+        Problem(
+            "term",
+            f"kg:{str(term).removeprefix(namespace)}",
+            "term is not declared in ontology/kg.ttl",
+        )
         for term in used
         if isinstance(term, URIRef) and str(term).startswith(namespace) and term not in declared
     ]

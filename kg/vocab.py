@@ -20,6 +20,7 @@ __all__ = [
     "REFERENCE",
     "REVIEW",
     "STUDY",
+    "term",
 ]
 
 
@@ -109,6 +110,17 @@ class KG(DefinedNamespace):
     volume: URIRef
     xref: URIRef
     year: URIRef
+
+
+def term(name: str) -> URIRef:
+    """The IRI of the kg term ``name``; raises AttributeError if the ontology lacks it.
+
+    >>> term("repressesTarget") == KG.repressesTarget
+    True
+    """
+    iri: URIRef = getattr(KG, name)
+    return iri
+
 
 ENTITY = Namespace("https://w3id.org/kg-ivd/entity/")
 ASSERTION = Namespace("https://w3id.org/kg-ivd/assertion/")

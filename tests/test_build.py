@@ -1,0 +1,40 @@
+"""The stored RDF is in sync with its sources, and building is all or nothing."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from kg import io, shipped
+from kg.build import build, curation_graph, entity_classes
+from kg.curation import read_curation
+from kg.errors import CurationError
+
+
+def test_review_ttl_is_in_sync_with_the_curation_tables(ontology: Graph) -> None:
+    curation = read_curation(shipped.data_dir() / "curation", entity_classes(ontology))
+    built = curation_graph(curation)
+    stored = io.load([shipped.data_dir() / "review.ttl"])
+    assert isomorphic(built, stored), "data/review.ttl is stale: run `kg build`"
+
+
+def test_entity_classes_follow_subclass_chains(ontology: Graph) -> None:
+    classes = entity_classes(ontology)
+    assert {"MicroRNA", "Cytokine", "GeneTherapy", "Entity"} <= classes
+    assert "Assertion" not in classes
+
+
+def test_a_bad_row_leaves_the_stored_files_untouched(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(shipped.data_dir(), data)
+    before = {p.name: p.read_bytes() for p in data.glob("*.ttl")}
+    assertions = data / "curation" / "assertions.tsv"
+    assertions.write_text(assertions.read_text() + "broken\tmiR-21\tinhibits\tPTEN\tq\t8.2\t[20]\n")
+    with pytest.raises(CurationError, match="unknown relation"):
+        build(data, shipped.ontology_file())
+    assert {p.name: p.read_bytes() for p in data.glob("*.ttl")} == before
+    assert not list(data.glob(".*.tmp"))

@@ -1,0 +1,100 @@
+"""The command line: exit codes, one-line errors, no tracebacks, help for every command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kg", *args], capture_output=True, text=True, check=False
+    )
+
+
+def test_validate_shipped_data_exits_zero() -> None:
+    result = CliRunner().invoke(cli, ["validate"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("ok: 2 file(s)")
+
+
+def test_validate_json() -> None:
+    result = CliRunner().invoke(cli, ["validate", "--format", "json"])
+    payload = json.loads(result.output)
+    assert payload["ok"] is True
+    assert payload["problems"] == []
+
+
+def test_stats_prints_counts() -> None:
+    result = CliRunner().invoke(cli, ["stats", "--format", "json"])
+    assert result.exit_code == 0
+    counts = json.loads(result.output)
+    assert counts["totals"]["references"] == 171
+    assert counts["totals"]["assertions"] > 0
+    assert set(counts) == {"totals", "entity types", "relations", "evidence levels", "study types"}
+    text = CliRunner().invoke(cli, ["stats"]).output
+    assert "entity types:" in text
+    assert "MicroRNA" in text
+
+
+def test_syntax_error_is_one_line_without_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text('@prefix ex: <http://ex/> .\nex:a ex:b "open .\n')
+    result = _run("validate", str(bad))
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines == [f"{bad}:2: newline found in string literal"]
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_missing_file_is_one_line_exit_2(tmp_path: Path) -> None:
+    result = _run("validate", str(tmp_path / "nope.ttl"))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"kg: error: {tmp_path / 'nope.ttl'}: no such file"
+    ]
+
+
+def test_unknown_option_is_a_usage_error() -> None:
+    result = _run("stats", "--formt", "json")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "--formt" in result.stderr
+
+
+def test_build_reports_bad_curation_row(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    (data / "curation").mkdir(parents=True)
+    (data / "review").mkdir()
+    (data / "review" / "bhujel2022.txt").write_text("References\n")
+    (data / "curation" / "entities.tsv").write_text("id\ttype\n")
+    result = _run("build", "--data", str(data))
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"kg: error: {data / 'curation' / 'entities.tsv'}:1: header must be the columns "
+        "id, type, label, synonyms, xrefs, note"
+    ]
+    assert not list(data.glob("*.ttl"))
+
+
+@pytest.mark.parametrize("name", sorted(cli.commands))
+def test_every_command_has_help(name: str) -> None:
+    command = cli.commands[name]
+    assert isinstance(command, click.Command)
+    assert command.help, name
+    result = CliRunner().invoke(cli, [name, "--help"])
+    assert result.exit_code == 0
+
+
+def test_python_dash_m_works() -> None:
+    result = _run("--help")
+    assert result.returncode == 0
+    assert "validate" in result.stdout
