@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import IO, Any
 
 import click
 
@@ -17,7 +18,28 @@ from kg.errors import KGError
 __all__ = ["cli", "main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _UserError(click.ClickException):
+    """A :class:`KGError` shown as one line, with the error's own exit code."""
+
+    def __init__(self, error: KGError) -> None:
+        super().__init__(str(error))
+        self.exit_code = error.exit_code  # type: ignore[misc]
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"kg: error: {self.format_message()}", err=True, file=file)
+
+
+class _Group(click.Group):
+    """Turns kg errors raised by any command into one-line messages."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KGError as exc:
+            raise _UserError(exc) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="kg-ivd", prog_name="kg")
 def cli() -> None:
     """kg: mechanisms of MSC-exosome therapy for intervertebral disc degeneration.
@@ -109,16 +131,231 @@ def build(data_dir: Path | None) -> None:
         click.echo(f"wrote {path}")
 
 
+_STUDY_TYPE_CHOICES = {
+    "in-vitro": "InVitro",
+    "in-vivo": "InVivo",
+    "clinical": "Clinical",
+    "review": "ReviewStatement",
+}
+
+
+def _data_option(func: Any) -> Any:
+    return click.option(
+        "--data",
+        "data",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        help="Turtle file(s) to query instead of the shipped data (repeatable).",
+    )(func)
+
+
+def _filter_options(func: Any) -> Any:
+    options = [
+        click.option(
+            "--cell-type", multiple=True, help="Keep evidence in this cell type (repeatable)."
+        ),
+        click.option(
+            "--species", multiple=True, help="Keep evidence in this species (repeatable)."
+        ),
+        click.option(
+            "--study-type",
+            multiple=True,
+            type=click.Choice(sorted(_STUDY_TYPE_CHOICES)),
+            help="Keep evidence of this study type (repeatable).",
+        ),
+        click.option(
+            "--evidence",
+            type=click.Choice(["stated", "all"]),
+            default="all",
+            show_default=True,
+            help="'stated': ignore links only the curator inferred.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _keep(
+    kg: Any,
+    cell_type: tuple[str, ...],
+    species: tuple[str, ...],
+    study_type: tuple[str, ...],
+    evidence: str,
+) -> Any:
+    from kg.knowledge import evidence_filter
+    from kg.model import StudyType
+    from kg.resolve import resolve
+
+    return evidence_filter(
+        kg.evidence,
+        cell_types=[resolve(kg.entities, c) for c in cell_type],
+        species=[resolve(kg.entities, s) for s in species],
+        study_types=[StudyType(_STUDY_TYPE_CHOICES[t]) for t in study_type],
+        stated_only=evidence == "stated",
+    )
+
+
+@cli.command()
+@click.argument("source")
+@click.argument("target")
+@click.option("--max-hops", default=5, show_default=True, type=click.IntRange(1, 10))
+@click.option(
+    "--limit", default=10, show_default=True, type=click.IntRange(1), help="Paths to show."
+)
+@click.option("--via", multiple=True, help="Paths must pass through this entity (repeatable).")
+@click.option(
+    "--avoid", multiple=True, help="Paths must not pass through this entity (repeatable)."
+)
+@_filter_options
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "tsv"]), default="text", show_default=True
+)
+@click.option(
+    "--max-paths",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Cap on paths enumerated.",
+)
+@click.option(
+    "--time-limit",
+    default=5.0,
+    show_default=True,
+    type=click.FloatRange(0.01),
+    help="Seconds of search.",
+)
+@_data_option
+def trace(
+    source: str,
+    target: str,
+    max_hops: int,
+    limit: int,
+    via: tuple[str, ...],
+    avoid: tuple[str, ...],
+    cell_type: tuple[str, ...],
+    species: tuple[str, ...],
+    study_type: tuple[str, ...],
+    evidence: str,
+    fmt: str,
+    max_paths: int,
+    time_limit: float,
+    data: tuple[Path, ...],
+) -> None:
+    """Signed paths from SOURCE to TARGET with the evidence for every hop.
+
+    Paths are ranked fewest hops first, then by strength of evidence; the net effect of each
+    path is the product of its signs (→ increases, ⊣ decreases), and a summary says whether
+    all paths agree. Names may be labels, synonyms or identifiers (miR-21, hsa-miR-21-5p,
+    TNF-alpha, HGNC:9588).
+    """
+    from kg import render
+    from kg.knowledge import evidence_weights, load_knowledge
+    from kg.paths import trace as run
+    from kg.resolve import resolve
+
+    kg = load_knowledge(list(data) or None)
+    result = run(
+        kg.mechanisms,
+        resolve(kg.mechanisms, source),
+        resolve(kg.mechanisms, target),
+        max_hops=max_hops,
+        limit=limit,
+        via=[resolve(kg.mechanisms, v) for v in via],
+        avoid=[resolve(kg.mechanisms, a) for a in avoid],
+        keep_evidence=_keep(kg, cell_type, species, study_type, evidence),
+        evidence_weight=evidence_weights(kg.evidence),
+        max_paths=max_paths,
+        time_limit=time_limit,
+    )
+    if fmt == "json":
+        click.echo(json.dumps(render.trace_json(kg, result), indent=2, ensure_ascii=False))
+    elif fmt == "tsv":
+        click.echo(render.trace_tsv(kg, result), nl=False)
+    else:
+        click.echo(render.trace_text(kg, result), nl=False)
+
+
+def _reach_command(direction: str) -> click.Command:
+    @click.argument("entity")
+    @click.option("--max-hops", default=3, show_default=True, type=click.IntRange(1, 10))
+    @_filter_options
+    @click.option(
+        "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    )
+    @_data_option
+    def command(
+        entity: str,
+        max_hops: int,
+        cell_type: tuple[str, ...],
+        species: tuple[str, ...],
+        study_type: tuple[str, ...],
+        evidence: str,
+        fmt: str,
+        data: tuple[Path, ...],
+    ) -> None:
+        from kg import paths, render
+        from kg.knowledge import evidence_weights, load_knowledge
+        from kg.resolve import resolve
+
+        kg = load_knowledge(list(data) or None)
+        run = paths.upstream if direction == "upstream" else paths.downstream
+        node = resolve(kg.mechanisms, entity)
+        reached = run(
+            kg.mechanisms,
+            node,
+            max_hops=max_hops,
+            keep_evidence=_keep(kg, cell_type, species, study_type, evidence),
+            evidence_weight=evidence_weights(kg.evidence),
+        )
+        if fmt == "json":
+            payload = render.reach_json(kg, node, direction, reached)
+            click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        else:
+            click.echo(render.reach_text(kg, node, direction, reached), nl=False)
+
+    command.__doc__ = (
+        "What regulates ENTITY: each upstream entity, its net effect and shortest path."
+        if direction == "upstream"
+        else "What ENTITY affects: each downstream entity, net effect and shortest path."
+    )
+    return cli.command(name=direction)(command)
+
+
+upstream = _reach_command("upstream")
+downstream = _reach_command("downstream")
+
+
+@cli.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@_data_option
+def conflicts(fmt: str, data: tuple[Path, ...]) -> None:
+    """Disagreements: opposite signs in overlapping context, contradictions the curation
+    flagged, and citations that point to the wrong reference, each with its quotes."""
+    from kg import render
+    from kg.conflicts import conflicts as run
+    from kg.knowledge import load_knowledge
+
+    kg = load_knowledge(list(data) or None)
+    found = run(kg.rdf, kg.mechanisms, kg.evidence)
+    if fmt == "json":
+        click.echo(json.dumps(render.conflicts_json(kg, found), indent=2, ensure_ascii=False))
+    else:
+        click.echo(render.conflicts_text(kg, found), nl=False)
+
+
+def _register() -> None:
+    from kg.cli_sparql import COMMANDS as SPARQL_COMMANDS
+
+    for command in SPARQL_COMMANDS:
+        cli.add_command(command)
+
+
+_register()
+
+
 def main() -> None:
-    """Console entry point: run the CLI, turning kg errors into one line on stderr."""
-    try:
-        cli.main(standalone_mode=False)
-    except KGError as exc:
-        click.echo(f"kg: error: {exc}", err=True)
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        click.echo("kg: aborted", err=True)
-        sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
+    """Console entry point."""
+    cli()

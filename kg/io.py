@@ -26,7 +26,7 @@ from rdflib.namespace import DCTERMS, SKOS
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from kg.errors import NotFoundError, TurtleSyntaxError
-from kg.model import Assertion, Entity, Evidence, Reference, Study
+from kg.model import Assertion, Entity, Evidence, Level, Reference, Study, StudyType
 from kg.vocab import ASSERTION, ENTITY, EVIDENCE, KG, PREFIXES, REFERENCE, REVIEW, STUDY, term
 
 __all__ = [
@@ -39,6 +39,8 @@ __all__ = [
     "load",
     "new_graph",
     "parse_turtle",
+    "read_evidence",
+    "read_references",
     "reference_iri",
     "write_turtle",
 ]
@@ -227,3 +229,91 @@ def add_assertion(graph: Graph, assertion: Assertion) -> URIRef:
         graph.add((ASSERTION[other], KG.contradicts, node))
     _text(graph, node, KG.contradictionNote, assertion.contradiction_note)
     return node
+
+
+def _local(node: object, namespace: object) -> str:
+    return str(node).removeprefix(str(namespace))
+
+
+def _texts(graph: Graph, node: URIRef, prop: URIRef) -> str | None:
+    value = graph.value(node, prop)
+    return str(value) if value is not None else None
+
+
+def _ids(graph: Graph, node: URIRef, prop: URIRef) -> tuple[str, ...]:
+    return tuple(sorted(_local(o, ENTITY) for o in graph.objects(node, prop)))
+
+
+def _numbers(graph: Graph, node: URIRef, prop: URIRef) -> tuple[int, ...]:
+    return tuple(
+        sorted(int(_local(o, REFERENCE).removeprefix("R")) for o in graph.objects(node, prop))
+    )
+
+
+def read_evidence(graph: Graph, ids: Iterable[str] | None = None) -> dict[str, Evidence]:
+    """Evidence records by id (all of them, or those in ``ids``), read back from RDF.
+
+    Example:
+        >>> from kg import shipped
+        >>> ev = read_evidence(load(shipped.data_files()), ["mir21-represses-pten-1"])
+        >>> ev["mir21-represses-pten-1"].references
+        (20,)
+    """
+    nodes = (
+        [EVIDENCE[i] for i in ids]
+        if ids is not None
+        else [n for n in graph.subjects(RDF.type, KG.Evidence) if isinstance(n, URIRef)]
+    )
+    records = {}
+    for node in nodes:
+        quote = graph.value(node, KG.quote)
+        if quote is None:
+            continue
+        level = graph.value(node, KG.evidenceLevel)
+        study = graph.value(node, KG.study)
+        eid = _local(node, EVIDENCE)
+        records[eid] = Evidence(
+            id=eid,
+            quote=str(quote),
+            section=_texts(graph, node, KG.section) or "",
+            references=_numbers(graph, node, KG.reference),
+            level=Level(_local(level, KG._NS)) if level is not None else Level.STATED,
+            citation_printed=_texts(graph, node, KG.citationPrinted),
+            cited=_numbers(graph, node, KG.citedReference),
+            citation_note=_texts(graph, node, KG.citationNote),
+            study=_local(study, STUDY) if study is not None else None,
+            study_types=tuple(
+                sorted(
+                    (StudyType(_local(t, KG._NS)) for t in graph.objects(node, KG.studyType)),
+                    key=lambda t: t.value,
+                )
+            ),
+            species=_ids(graph, node, KG.species),
+            cell_types=_ids(graph, node, KG.cellType),
+            exosome_origins=_ids(graph, node, KG.exosomeOrigin),
+            stressors=_ids(graph, node, KG.stressor),
+            context=_texts(graph, node, KG.context),
+            inference_reason=_texts(graph, node, KG.inferenceReason),
+            printed_as=_texts(graph, node, KG.printedAs),
+            note=_texts(graph, node, KG.curatorNote),
+        )
+    return records
+
+
+def read_references(graph: Graph) -> dict[int, Reference]:
+    """The review's reference list by number, read back from RDF."""
+    refs = {}
+    for node, number in graph.subject_objects(KG.referenceNumber):
+        if not isinstance(node, URIRef):
+            continue
+        year = graph.value(node, KG.year)
+        refs[int(str(number))] = Reference(
+            number=int(str(number)),
+            authors=str(graph.value(node, KG.authors) or ""),
+            title=str(graph.value(node, DCTERMS.title) or ""),
+            journal=str(graph.value(node, KG.journal) or ""),
+            year=int(str(year)) if year is not None else None,
+            volume=_texts(graph, node, KG.volume),
+            pages=_texts(graph, node, KG.pages),
+        )
+    return refs

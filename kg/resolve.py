@@ -1,16 +1,25 @@
-"""Names researchers type, normalised so that spelling variants meet.
+"""Resolve the names researchers type to graph nodes.
 
-Case is ignored, Greek letters match their spelled-out names (α/alpha, β/beta, κ/kappa) and
-spaces, hyphens, slashes and other punctuation are dropped, so ``TNF-α``, ``TNF alpha`` and
-``tnfa``... do not all meet (``tnfa`` ≠ ``tnfalpha``): such short forms are listed as synonyms.
+Labels, synonyms, identifiers (CURIEs) and entity ids all resolve. Matching ignores case,
+treats Greek letters and their spelled-out names alike (α/alpha, β/beta, κ/kappa) and drops
+spaces, hyphens, slashes and other punctuation, so ``TNF-α``, ``tnf alpha`` and ``TNF-alpha``
+meet; short forms such as ``TNFa`` are listed as synonyms in the data.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
+from collections import defaultdict
+from typing import TYPE_CHECKING
 
-__all__ = ["name_key"]
+from kg.errors import KGError
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["AmbiguousNameError", "UnknownNameError", "name_key", "resolve"]
 
 _GREEK = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "κ": "kappa",
@@ -18,6 +27,18 @@ _GREEK = {
 }  # fmt: skip
 _SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
 _DROP = re.compile(r"[^0-9a-z]+")
+
+
+class UnknownNameError(KGError):
+    """No node has this name; the message suggests near matches."""
+
+    exit_code = 2
+
+
+class AmbiguousNameError(KGError):
+    """Several nodes share this name; the message lists them."""
+
+    exit_code = 2
 
 
 def name_key(name: str) -> str:
@@ -33,3 +54,50 @@ def name_key(name: str) -> str:
     text = unicodedata.normalize("NFC", name).translate(_SUBSCRIPTS).lower()
     text = "".join(_GREEK.get(ch, ch) for ch in text)
     return _DROP.sub("", text)
+
+
+def _index(graph: nx.MultiDiGraph) -> dict[str, set[str]]:
+    index: dict[str, set[str]] = defaultdict(set)
+    for node, attrs in graph.nodes(data=True):
+        names = [
+            node,
+            attrs.get("label", node),
+            *attrs.get("synonyms", ()),
+            *attrs.get("xrefs", ()),
+        ]
+        for name in names:
+            index[name_key(str(name))].add(node)
+    return index
+
+
+def resolve(graph: nx.MultiDiGraph, name: str) -> str:
+    """The node named ``name`` (label, synonym, CURIE or id).
+
+    Raises:
+        UnknownNameError: nothing matches; the message suggests near matches.
+        AmbiguousNameError: several nodes match; the message lists them.
+
+    Example:
+        >>> import networkx as nx
+        >>> g = nx.MultiDiGraph()
+        >>> g.add_node("TNF", label="TNF-α", synonyms=("TNF-alpha", "TNFa"), xrefs=("HGNC:11892",))
+        >>> resolve(g, "tnf alpha"), resolve(g, "HGNC:11892"), resolve(g, "TNFa")
+        ('TNF', 'TNF', 'TNF')
+    """
+    index = _index(graph)
+    found = index.get(name_key(name), set())
+    if len(found) == 1:
+        return next(iter(found))
+    if found:
+        listed = ", ".join(f"{n} ({graph.nodes[n].get('label', n)})" for n in sorted(found))
+        raise AmbiguousNameError(f"{name!r} is ambiguous: {listed}; use one of these ids")
+    labels = {
+        name_key(str(a.get("label", n))): str(a.get("label", n)) for n, a in graph.nodes(data=True)
+    }
+    for key, nodes in index.items():
+        for node in nodes:
+            labels.setdefault(key, str(graph.nodes[node].get("label", node)))
+    close = difflib.get_close_matches(name_key(name), list(labels), n=6, cutoff=0.6)
+    suggestions = list(dict.fromkeys(labels[c] for c in close))[:3]
+    hint = f"; did you mean {', '.join(map(repr, suggestions))}?" if suggestions else ""
+    raise UnknownNameError(f"no entity named {name!r} in the graph{hint}")

@@ -1,0 +1,316 @@
+"""Turn query results into text a biologist reads at a glance, JSON others script against,
+and TSV for spreadsheets. Pure functions: results and :class:`~kg.knowledge.Knowledge` in,
+strings or plain data out.
+
+Arrows show the sign: ``→`` increases, ``⊣`` decreases. The net effect comes first and the
+evidence is indented under each hop.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from kg.conflicts import Conflict, Side
+from kg.knowledge import Knowledge
+from kg.model import Evidence, Level
+from kg.paths import Hop, MechanismPath, Reach, Trace
+
+__all__ = [
+    "conflicts_json",
+    "conflicts_text",
+    "reach_json",
+    "reach_text",
+    "trace_json",
+    "trace_text",
+    "trace_tsv",
+]
+
+_STUDY_TYPES = {
+    "InVitro": "in vitro",
+    "InVivo": "in vivo",
+    "Clinical": "clinical",
+    "ReviewStatement": "review statement",
+}
+_RELATION_WORDS = {
+    "repressesTarget": "targets and represses",
+    "directlyIncreases": "directly increases",
+    "directlyDecreases": "directly decreases",
+    "delivers": "delivers",
+}
+
+
+def _arrow(sign: int) -> str:
+    return "→" if sign > 0 else "⊣" if sign < 0 else "—"
+
+
+def _node(kg: Knowledge, node: str) -> dict[str, str]:
+    attrs = kg.entities.nodes[node] if node in kg.entities else {}
+    return {"id": node, "label": str(attrs.get("label", node)), "type": str(attrs.get("type", ""))}
+
+
+def _flags(ev: Evidence, hop_contradicts: tuple[str, ...]) -> list[str]:
+    flags = []
+    if ev.citation_mismatch:
+        printed = ev.citation_printed or ""
+        real = ",".join(str(n) for n in ev.references)
+        flags.append(
+            f"citation mismatch: printed {printed}, reported in [{real}]: {ev.citation_note}"
+        )
+    if ev.level is Level.CURATOR_INFERRED:
+        flags.append(f"curator-inferred: {ev.inference_reason}")
+    if ev.printed_as:
+        flags.append(f"printed as: {ev.printed_as}")
+    flags.extend(f"contradicted by assertion {other}" for other in hop_contradicts)
+    return flags
+
+
+def _reference(kg: Knowledge, number: int) -> dict[str, Any]:
+    ref = kg.references.get(number)
+    if ref is None:
+        return {"number": number, "authors": None, "year": None, "title": None, "journal": None}
+    return {
+        "number": ref.number,
+        "authors": ref.authors,
+        "year": ref.year,
+        "title": ref.title,
+        "journal": ref.journal,
+    }
+
+
+def _evidence_json(kg: Knowledge, eid: str, contradicts: tuple[str, ...] = ()) -> dict[str, Any]:
+    ev = kg.evidence[eid]
+    return {
+        "id": ev.id,
+        "quote": ev.quote,
+        "section": ev.section,
+        "citation_printed": ev.citation_printed,
+        "reference": _reference(kg, ev.references[0]) if ev.references else None,
+        "references": [_reference(kg, n) for n in ev.references],
+        "study_type": [_STUDY_TYPES[t.value] for t in ev.study_types],
+        "species": [kg.label(s) for s in ev.species],
+        "cell_type": [kg.label(c) for c in ev.cell_types],
+        "exosome_origin": [kg.label(c) for c in ev.exosome_origins],
+        "stressor": [kg.label(s) for s in ev.stressors],
+        "level": "stated" if ev.level is Level.STATED else "inferred",
+        "flags": _flags(ev, contradicts),
+    }
+
+
+def _contradicts(kg: Knowledge, hop: Hop) -> tuple[str, ...]:
+    data = kg.mechanisms.get_edge_data(hop.subject, hop.object, hop.assertion) or {}
+    return tuple(data.get("contradicts", ()))
+
+
+def _path_json(kg: Knowledge, path: MechanismPath) -> dict[str, Any]:
+    return {
+        "nodes": [_node(kg, n) for n in path.nodes],
+        "edges": [
+            {
+                "subject": hop.subject,
+                "relation": hop.relation,
+                "object": hop.object,
+                "sign": hop.sign,
+                "assertion": hop.assertion,
+                "evidence": [_evidence_json(kg, e, _contradicts(kg, hop)) for e in hop.evidence],
+            }
+            for hop in path.hops
+        ],
+        "net_effect": path.net_effect,
+    }
+
+
+def trace_json(kg: Knowledge, result: Trace) -> dict[str, Any]:
+    """The JSON contract of ``kg trace --format json``."""
+    return {
+        "source": _node(kg, result.source),
+        "target": _node(kg, result.target),
+        "paths": [_path_json(kg, p) for p in result.paths],
+        "summary": {
+            "paths_found": result.found,
+            "paths_shown": len(result.paths),
+            "net_effect": result.net_effect,
+            "consistent": result.consistent,
+            "increasing_paths": list(result.paths_with("increases")),
+            "decreasing_paths": list(result.paths_with("decreases")),
+            "truncated": result.truncated,
+            "truncation_reason": result.reason,
+        },
+    }
+
+
+def _citation(kg: Knowledge, ev: Evidence) -> str:
+    parts = []
+    for number in ev.references:
+        ref = kg.references.get(number)
+        if ref is None:
+            parts.append(f"[{number}]")
+            continue
+        first = ref.authors.split(",")[0]
+        etal = " et al." if ";" in ref.authors else ""
+        parts.append(f"[{number}] {first}{etal} {ref.year}, {ref.journal}")
+    return "; ".join(parts)
+
+
+def _evidence_lines(
+    kg: Knowledge, eid: str, contradicts: tuple[str, ...], indent: str
+) -> list[str]:
+    ev = kg.evidence[eid]
+    context = [
+        ev.section,
+        _citation(kg, ev),
+        ", ".join(_STUDY_TYPES[t.value] for t in ev.study_types),
+        ", ".join(kg.label(s) for s in ev.species),
+        ", ".join(kg.label(c) for c in ev.cell_types),
+    ]
+    if ev.stressors:
+        context.append("stressor: " + ", ".join(kg.label(s) for s in ev.stressors))
+    lines = [f'{indent}"{ev.quote}"', f"{indent}  {' · '.join(c for c in context if c)}"]
+    lines += [f"{indent}  ! {flag}" for flag in _flags(ev, contradicts)]
+    return lines
+
+
+def _hop_line(kg: Knowledge, hop: Hop) -> str:
+    words = _RELATION_WORDS.get(hop.relation)
+    extra = f"  ({words})" if words else ""
+    return f"{kg.label(hop.subject)} {_arrow(hop.sign)} {kg.label(hop.object)}{extra}"
+
+
+def trace_text(kg: Knowledge, result: Trace) -> str:
+    """Readable trace: the net effect first, then each path with evidence under each hop."""
+    src, tgt = kg.label(result.source), kg.label(result.target)
+    if not result.paths:
+        lines = [f"No path from {src} to {tgt} with the given options."]
+        if result.truncated:
+            lines.append(f"(search cut short: {result.reason})")
+        return "\n".join(lines) + "\n"
+    n = len(result.paths)
+    if result.consistent:
+        agree = "one path" if result.found == 1 else f"all {result.found} paths agree"
+        head = f"{src} → {tgt}: net effect {str(result.net_effect).upper()} ({agree})"
+    else:
+        up = ", ".join(map(str, result.paths_with("increases")))
+        down = ", ".join(map(str, result.paths_with("decreases")))
+        head = f"{src} → {tgt}: net effect MIXED (increases: paths {up}; decreases: paths {down})"
+    lines = [head]
+    if result.found > n:
+        lines.append(f"showing {n} of {result.found} paths (--limit)")
+    if result.truncated:
+        lines.append(f"search cut short: {result.reason}")
+    for rank, path in enumerate(result.paths, 1):
+        chain = kg.label(path.nodes[0]) + "".join(
+            f" {_arrow(h.sign)} {kg.label(h.object)}" for h in path.hops
+        )
+        hops = "hop" if len(path.hops) == 1 else "hops"
+        lines += ["", f"{rank}. {chain}", f"   net: {path.net_effect} · {len(path.hops)} {hops}"]
+        for hop in path.hops:
+            lines.append(f"   {_hop_line(kg, hop)}")
+            for eid in hop.evidence:
+                lines += _evidence_lines(kg, eid, _contradicts(kg, hop), "      ")
+    return "\n".join(lines) + "\n"
+
+
+TSV_COLUMNS = (
+    "path", "path_net_effect", "hop", "subject", "relation", "sign", "object", "assertion",
+    "evidence", "quote", "section", "citation_printed", "reference", "study_type", "species",
+    "cell_type", "level", "flags",
+)  # fmt: skip
+
+
+def trace_tsv(kg: Knowledge, result: Trace) -> str:
+    """One row per path, hop and piece of evidence (header first)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter="\t", lineterminator="\n")
+    writer.writerow(TSV_COLUMNS)
+    for rank, path in enumerate(result.paths, 1):
+        for index, hop in enumerate(path.hops, 1):
+            for eid in hop.evidence:
+                ev = _evidence_json(kg, eid, _contradicts(kg, hop))
+                writer.writerow([
+                    rank, path.net_effect, index, hop.subject, hop.relation, hop.sign, hop.object,
+                    hop.assertion, eid, ev["quote"], ev["section"], ev["citation_printed"] or "",
+                    "|".join(str(r["number"]) for r in ev["references"]),
+                    "|".join(ev["study_type"]), "|".join(ev["species"]),
+                    "|".join(ev["cell_type"]), ev["level"], " | ".join(ev["flags"]),
+                ])  # fmt: skip
+    return out.getvalue()
+
+
+def reach_json(kg: Knowledge, query: str, direction: str, reached: list[Reach]) -> dict[str, Any]:
+    """JSON of ``kg upstream`` / ``kg downstream``."""
+    return {
+        "query": _node(kg, query),
+        "direction": direction,
+        "results": [
+            {
+                "node": _node(kg, r.node),
+                "hops": r.hops,
+                "net_effect": r.net_effect,
+                "path": _path_json(kg, r.path),
+            }
+            for r in reached
+        ],
+    }
+
+
+def reach_text(kg: Knowledge, query: str, direction: str, reached: list[Reach]) -> str:
+    """One line per reached entity: net effect, hops, and its shortest supporting chain."""
+    name = kg.label(query)
+    if not reached:
+        return f"Nothing {direction} of {name} within the given hops.\n"
+    title = f"{direction.capitalize()} of {name}: {len(reached)} entities"
+    lines = [title, ""]
+    width = max(len(kg.label(r.node)) for r in reached)
+    for r in reached:
+        chain = kg.label(r.path.nodes[0]) + "".join(
+            f" {_arrow(h.sign)} {kg.label(h.object)}" for h in r.path.hops
+        )
+        effect = r.net_effect if direction == "downstream" else f"{r.net_effect} {name}"
+        lines.append(f"  {kg.label(r.node):<{width}}  {effect:<22} {r.hops} hop(s)  {chain}")
+    return "\n".join(lines) + "\n"
+
+
+def _side_json(kg: Knowledge, side: Side) -> dict[str, Any]:
+    return {
+        "assertion": side.assertion,
+        "subject": _node(kg, side.subject),
+        "relation": side.relation,
+        "object": _node(kg, side.object),
+        "sign": side.sign,
+        "evidence": [_evidence_json(kg, e) for e in side.evidence],
+    }
+
+
+def conflicts_json(kg: Knowledge, found: list[Conflict]) -> dict[str, Any]:
+    """JSON of ``kg conflicts``."""
+    return {
+        "conflicts": [
+            {"kind": c.kind, "note": c.note, "assertions": [_side_json(kg, s) for s in c.sides]}
+            for c in found
+        ],
+        "counts": {
+            kind: sum(1 for c in found if c.kind == kind)
+            for kind in ("opposite-signs", "curated-contradiction", "citation-mismatch")
+        },
+    }
+
+
+def conflicts_text(kg: Knowledge, found: list[Conflict]) -> str:
+    """Each conflict with both quotes and their sections."""
+    if not found:
+        return "No conflicts: no opposite signs, no flagged contradictions or citation slips.\n"
+    lines: list[str] = []
+    for number, conflict in enumerate(found, 1):
+        lines.append(f"{number}. [{conflict.kind}]")
+        if conflict.note:
+            lines.append(f"   note: {conflict.note}")
+        for side in conflict.sides:
+            hop = Hop(
+                side.subject, side.object, side.assertion, side.relation, side.sign, side.evidence
+            )
+            lines.append(f"   {_hop_line(kg, hop)}   ({side.assertion})")
+            for eid in side.evidence:
+                lines += _evidence_lines(kg, eid, (), "      ")
+        lines.append("")
+    return "\n".join(lines)
