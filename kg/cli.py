@@ -346,6 +346,40 @@ def conflicts(fmt: str, data: tuple[Path, ...]) -> None:
         click.echo(render.conflicts_text(kg, found), nl=False)
 
 
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+)
+@_data_option
+def coverage(fmt: str, data: tuple[Path, ...]) -> None:
+    """How many assertions and evidence each section and table row of the review gave.
+
+    Sections and Table 1-3 rows are read from the review text, so gaps show as 0.
+    `--format markdown` writes the report kept in data/curation/COVERAGE.md.
+    """
+    from kg import render, shipped
+    from kg.conflicts import conflicts as find_conflicts
+    from kg.coverage import coverage as count
+    from kg.knowledge import load_knowledge
+    from kg.stats import stats
+
+    kg = load_knowledge(list(data) or None)
+    units = count(kg.rdf, kg.evidence, shipped.review_text_file().read_text(encoding="utf-8"))
+    totals = stats(kg.rdf).totals
+    if fmt == "json":
+        payload = {"totals": totals, "units": [u.__dict__ for u in units]}
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    elif fmt == "markdown":
+        found = find_conflicts(kg.rdf, kg.mechanisms, kg.evidence)
+        click.echo(render.coverage_markdown(kg, units, totals, found), nl=False)
+    else:
+        click.echo(render.coverage_text(units, totals), nl=False)
+
+
 def _register() -> None:
     from kg.cli_sparql import COMMANDS as SPARQL_COMMANDS
 

@@ -11,6 +11,7 @@ __all__ = [
     "KGError",
     "NotFoundError",
     "TurtleSyntaxError",
+    "UsageError",
 ]
 
 
@@ -39,6 +40,12 @@ class CurationError(KGError):
         self.line = line
         self.message = message
         super().__init__(f"{path}:{line}: {message}")
+
+
+class UsageError(KGError):
+    """Options that cannot go together or make no sense (same source and target, ...)."""
+
+    exit_code = 2
 
 
 class NotFoundError(KGError):

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from kg.errors import KGError
+from kg.errors import KGError, UsageError
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -175,21 +175,21 @@ def trace(
         >>> from kg import io, shipped
         >>> from kg.convert import to_networkx
         >>> g = to_networkx(io.load(shipped.data_files()))
-        >>> result = trace(g, "miR-21", "apoptosis", max_hops=3)
-        >>> [p.nodes for p in result.paths][:2]
-        [('miR-21', 'apoptosis'), ('miR-21', 'PTEN', 'PI3K-AKT', 'apoptosis')]
+        >>> result = trace(g, "miR-21", "apoptosis", via=["PTEN"], max_hops=3)
+        >>> [p.nodes for p in result.paths]
+        [('miR-21', 'PTEN', 'PI3K-AKT', 'apoptosis')]
         >>> result.net_effect
         'decreases'
     """
     if max_hops < 1 or limit < 1:
-        raise KGError("--max-hops and --limit must be at least 1")
+        raise UsageError("--max-hops and --limit must be at least 1")
     view = signed_view(graph, keep_evidence=keep_evidence)
     via_set, avoid_set = set(via), set(avoid)
     _check_nodes(view, [source, target, *via_set, *avoid_set])
     if source == target:
-        raise KGError("source and target are the same entity")
+        raise UsageError("source and target are the same entity")
     if {source, target} & avoid_set:
-        raise KGError("--avoid cannot name the source or the target")
+        raise UsageError("--avoid cannot name the source or the target")
     distance = _distances_to(view, target, avoid_set, max_hops)
     deadline = time.monotonic() + time_limit
     found: list[MechanismPath] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -38,3 +39,17 @@ def test_a_bad_row_leaves_the_stored_files_untouched(tmp_path: Path) -> None:
         build(data, shipped.ontology_file())
     assert {p.name: p.read_bytes() for p in data.glob("*.ttl")} == before
     assert not list(data.glob(".*.tmp"))
+
+
+def test_coverage_report_is_in_sync_and_has_no_unmatched_sections() -> None:
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    result = CliRunner().invoke(cli, ["coverage", "--format", "markdown"])
+    assert result.exit_code == 0
+    stored = (shipped.data_dir() / "curation" / "COVERAGE.md").read_text(encoding="utf-8")
+    assert result.output == stored, "COVERAGE.md is stale: kg coverage --format markdown > it"
+    units = CliRunner().invoke(cli, ["coverage", "--format", "json"])
+    kinds = {u["kind"] for u in json.loads(units.output)["units"]}
+    assert "unmatched" not in kinds

@@ -1,0 +1,186 @@
+"""kg trace / upstream / downstream / conflicts on the shipped data: every option, every error."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+
+
+def _json(*args: str) -> Any:
+    result = CliRunner().invoke(cli, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def _paths(payload: dict[str, Any]) -> list[list[str]]:
+    return [[n["id"] for n in p["nodes"]] for p in payload["paths"]]
+
+
+def _all_evidence(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    return [e for p in payload["paths"] for edge in p["edges"] for e in edge["evidence"]]
+
+
+def test_mir21_to_apoptosis_goes_through_pten_and_pi3k_akt() -> None:
+    payload = _json("trace", "miR-21", "apoptosis")
+    chains = [
+        p for p in payload["paths"] if [n["id"] for n in p["nodes"]][1:3] == ["PTEN", "PI3K-AKT"]
+    ]
+    assert chains, _paths(payload)
+    chain = chains[0]
+    assert chain["net_effect"] == "decreases"
+    first = chain["edges"][0]
+    assert (first["subject"], first["relation"], first["object"], first["sign"]) == (
+        "miR-21", "repressesTarget", "PTEN", -1,
+    )  # fmt: skip
+    reference = first["evidence"][0]["reference"]
+    assert (reference["number"], reference["year"]) == (20, 2018)
+    assert reference["authors"].startswith("Cheng, X.")
+    assert reference["title"].startswith("Mesenchymal stem cells deliver exogenous miR-21")
+    summary = payload["summary"]
+    effects = [p["net_effect"] for p in payload["paths"]]
+    assert len(payload["paths"]) == summary["paths_shown"] <= summary["paths_found"]
+    shown_up = [i for i in summary["increasing_paths"] if i <= len(effects)]
+    assert shown_up == [i for i, e in enumerate(effects, 1) if e == "increases"]
+    assert summary["consistent"] == (summary["net_effect"] != "mixed")
+
+
+def test_json_contract_shape() -> None:
+    payload = _json("trace", "BM-MSC-derived exosomes", "apoptosis")
+    assert set(payload) == {"source", "target", "paths", "summary"}
+    assert set(payload["source"]) == {"id", "label", "type"}
+    path = payload["paths"][0]
+    assert set(path) == {"nodes", "edges", "net_effect"}
+    assert path["net_effect"] in {"increases", "decreases"}
+    edge = path["edges"][0]
+    assert {"subject", "relation", "object", "sign", "evidence"} <= set(edge)
+    evidence = edge["evidence"][0]
+    required = {"quote", "section", "citation_printed", "reference", "study_type", "species",
+                "cell_type", "level", "flags"}  # fmt: skip
+    assert required <= set(evidence)
+    assert set(evidence["reference"]) == {"number", "authors", "year", "title", "journal"}
+
+
+def test_text_output_reads_at_a_glance() -> None:
+    result = CliRunner().invoke(cli, ["trace", "miR-21", "apoptosis"])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0].startswith("miR-21 → apoptosis: net effect ")
+    assert "miR-21 ⊣ PTEN ⊣ PI3K/AKT signaling pathway ⊣ apoptosis" in result.output
+    assert "[20] Cheng et al. 2018, J. Cell. Mol. Med." in result.output
+    assert "! curator-inferred:" in result.output
+
+
+def test_no_path_exits_zero_and_says_so() -> None:
+    payload = _json("trace", "PTEN", "miR-21")
+    assert payload["paths"] == []
+    assert payload["summary"]["net_effect"] is None
+    text = CliRunner().invoke(cli, ["trace", "PTEN", "miR-21"])
+    assert text.exit_code == 0
+    assert text.output == "No path from PTEN to miR-21 with the given options.\n"
+
+
+def test_tsv_has_one_row_per_hop_evidence() -> None:
+    result = CliRunner().invoke(cli, ["trace", "miR-21", "apoptosis", "--format", "tsv"])
+    rows = [line.split("\t") for line in result.output.splitlines()]
+    assert rows[0][:3] == ["path", "path_net_effect", "hop"]
+    payload = _json("trace", "miR-21", "apoptosis")
+    assert len(rows) - 1 == len(_all_evidence(payload))
+    assert all(len(r) == len(rows[0]) for r in rows)
+
+
+def test_max_hops_and_limit() -> None:
+    assert all(
+        len(p) <= 2 for p in _paths(_json("trace", "miR-21", "apoptosis", "--max-hops", "1"))
+    )
+    limited = _json("trace", "miR-21", "apoptosis", "--limit", "1")
+    assert len(limited["paths"]) == 1
+    assert limited["summary"]["paths_found"] > 1
+
+
+def test_via_and_avoid() -> None:
+    via = _paths(_json("trace", "miR-21", "apoptosis", "--via", "caspase-3"))
+    assert via
+    assert all("CASP3" in p for p in via)
+    avoid = _paths(_json("trace", "miR-21", "apoptosis", "--avoid", "PTEN"))
+    assert all("PTEN" not in p for p in avoid)
+
+
+def test_filters_keep_only_matching_evidence() -> None:
+    vivo = _json("trace", "miR-21", "apoptosis", "--study-type", "in-vivo")
+    assert vivo["paths"]
+    assert all("in vivo" in e["study_type"] for e in _all_evidence(vivo))
+    stated = _json("trace", "miR-21", "apoptosis", "--evidence", "stated")
+    assert all(e["level"] == "stated" for e in _all_evidence(stated))
+    assert ["miR-21", "PTEN", "PI3K-AKT", "apoptosis"] not in _paths(stated)
+    cells = _json("trace", "miR-21", "apoptosis", "--cell-type", "NP cells")
+    assert all("nucleus pulposus cell" in e["cell_type"] for e in _all_evidence(cells))
+    rat = _json("trace", "miR-21", "apoptosis", "--species", "rat")
+    assert all("rat" in e["species"] for e in _all_evidence(rat))
+
+
+def test_caps_are_reported() -> None:
+    payload = _json("trace", "BM-MSC-derived exosomes", "apoptosis", "--max-paths", "1")
+    assert payload["summary"]["truncated"] is True
+    assert "1 paths" in payload["summary"]["truncation_reason"]
+    text = CliRunner().invoke(
+        cli, ["trace", "BM-MSC-derived exosomes", "apoptosis", "--max-paths", "1"]
+    )
+    assert "search cut short" in text.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["trace", "miR-12", "apoptosis"], "no entity named 'miR-12' in the graph; did you mean"),
+        (["trace", "miR-21", "apoptosis", "--via", "nothing-like-this"], "no entity named"),
+        (["trace", "miR-21", "miR-21"], "source and target are the same entity"),
+        (["trace", "miR-21", "apoptosis", "--cell-type", "neuron"], "no entity named 'neuron'"),
+        (["upstream", "zzz"], "no entity named 'zzz'"),
+    ],
+)
+def test_name_errors_are_one_line_exit_2(args: list[str], message: str) -> None:
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1
+    assert result.output.startswith("kg: error: ")
+    assert message in result.output
+
+
+def test_bad_option_values_are_usage_errors() -> None:
+    for args in (["trace", "a", "b", "--max-hops", "0"], ["trace", "a", "b", "--study-type", "x"]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 2
+        assert "Traceback" not in result.output
+
+
+def test_upstream_and_downstream() -> None:
+    up = _json("upstream", "apoptosis")
+    by_node = {r["node"]["id"]: r for r in up["results"]}
+    assert by_node["miR-21"]["net_effect"] == "decreases"
+    assert by_node["TNF"]["net_effect"] == "increases"
+    assert by_node["PTEN"]["hops"] == 2
+    assert [n["id"] for n in by_node["PTEN"]["path"]["nodes"]] == ["PTEN", "PI3K-AKT", "apoptosis"]
+    down = _json("downstream", "hsa-miR-21-5p", "--max-hops", "2")
+    assert {r["node"]["id"]: r["net_effect"] for r in down["results"]}["PI3K-AKT"] == "increases"
+    assert all(r["hops"] <= 2 for r in down["results"])
+    text = CliRunner().invoke(cli, ["upstream", "apoptosis"]).output
+    assert text.startswith("Upstream of apoptosis:")
+
+
+def test_conflicts_lists_kinds_with_quotes() -> None:
+    payload = _json("conflicts")
+    assert set(payload["counts"]) == {
+        "opposite-signs",
+        "curated-contradiction",
+        "citation-mismatch",
+    }
+    for conflict in payload["conflicts"]:
+        for side in conflict["assertions"]:
+            assert all(e["quote"] and e["section"] for e in side["evidence"])
+    result = CliRunner().invoke(cli, ["conflicts"])
+    assert result.exit_code == 0

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from rdflib import Graph
+
+from kg import io
+from kg.conflicts import conflicts
+from kg.convert import to_networkx
+from kg.model import Assertion, Entity, Evidence, Relation, StudyType
+
+
+def _evidence(eid: str, **kw: object) -> Evidence:
+    base: dict[str, object] = {
+        "id": eid,
+        "quote": "q " + eid,
+        "section": "8.4",
+        "references": (129,),
+    }
+    base.update(kw)
+    return Evidence(**base)  # type: ignore[arg-type]
+
+
+def _graph(assertions: list[Assertion]) -> Graph:
+    graph = io.new_graph()
+    for eid in ("AKT", "autophagy"):
+        io.add_entity(graph, Entity(eid, "BiologicalProcess", eid))
+    for assertion in assertions:
+        io.add_assertion(graph, assertion)
+    return graph
+
+
+def test_opposite_signs_in_overlapping_context_and_curated_contradictions() -> None:
+    up_ev = _evidence("up-1", cell_types=("AF",), study_types=(StudyType.IN_VITRO,))
+    up = Assertion(
+        "up", "AKT", Relation.INCREASES, "autophagy", (up_ev,),
+        contradicts=("down",), contradiction_note="8.2 says activating, 8.4 inhibiting",
+    )  # fmt: skip
+    down_ev = (_evidence("down-1", cell_types=("AF",)), _evidence("down-2", cell_types=("NPC",)))
+    down = Assertion("down", "AKT", Relation.DECREASES, "autophagy", down_ev)
+    graph = _graph([up, down])
+    found = conflicts(graph, to_networkx(graph), io.read_evidence(graph))
+    assert [c.kind for c in found] == ["opposite-signs", "curated-contradiction"]
+    opposite = found[0]
+    assert {s.assertion: s.evidence for s in opposite.sides} == {
+        "up": ("up-1",),
+        "down": ("down-1",),
+    }
+    assert found[1].note == "8.2 says activating, 8.4 inhibiting"
+
+
+def test_disjoint_context_is_not_a_conflict_and_mismatches_are_listed() -> None:
+    up_ev = _evidence(
+        "up-1", species=("rat",), cited=(130,), references=(126,),
+        citation_printed="[130]", citation_note="[130] is Wen et al.",
+    )  # fmt: skip
+    up = Assertion("up", "AKT", Relation.INCREASES, "autophagy", (up_ev,))
+    down = Assertion(
+        "down", "AKT", Relation.DECREASES, "autophagy", (_evidence("down-1", species=("mouse",)),)
+    )
+    graph = _graph([up, down])
+    found = conflicts(graph, to_networkx(graph), io.read_evidence(graph))
+    assert [(c.kind, c.note) for c in found] == [("citation-mismatch", "[130] is Wen et al.")]
