@@ -381,9 +381,11 @@ def coverage(fmt: str, data: tuple[Path, ...]) -> None:
 
 
 def _register() -> None:
+    from kg.cli_export import COMMANDS as EXPORT_COMMANDS
     from kg.cli_sparql import COMMANDS as SPARQL_COMMANDS
+    from kg.cli_viz import COMMANDS as VIZ_COMMANDS
 
-    for command in SPARQL_COMMANDS:
+    for command in (*SPARQL_COMMANDS, *VIZ_COMMANDS, *EXPORT_COMMANDS):
         cli.add_command(command)
 
 
