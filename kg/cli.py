@@ -336,10 +336,10 @@ def conflicts(fmt: str, data: tuple[Path, ...]) -> None:
     flagged, and citations that point to the wrong reference, each with its quotes."""
     from kg import render
     from kg.conflicts import conflicts as run
-    from kg.knowledge import load_knowledge
+    from kg.knowledge import load_knowledge, load_rdf
 
     kg = load_knowledge(list(data) or None)
-    found = run(kg.rdf, kg.mechanisms, kg.evidence)
+    found = run(load_rdf(kg.paths), kg.mechanisms, kg.evidence)
     if fmt == "json":
         click.echo(json.dumps(render.conflicts_json(kg, found), indent=2, ensure_ascii=False))
     else:
@@ -364,17 +364,18 @@ def coverage(fmt: str, data: tuple[Path, ...]) -> None:
     from kg import render, shipped
     from kg.conflicts import conflicts as find_conflicts
     from kg.coverage import coverage as count
-    from kg.knowledge import load_knowledge
+    from kg.knowledge import load_knowledge, load_rdf
     from kg.stats import stats
 
     kg = load_knowledge(list(data) or None)
-    units = count(kg.rdf, kg.evidence, shipped.review_text_file().read_text(encoding="utf-8"))
-    totals = stats(kg.rdf).totals
+    graph = load_rdf(kg.paths)
+    units = count(graph, kg.evidence, shipped.review_text_file().read_text(encoding="utf-8"))
+    totals = stats(graph).totals
     if fmt == "json":
         payload = {"totals": totals, "units": [u.__dict__ for u in units]}
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     elif fmt == "markdown":
-        found = find_conflicts(kg.rdf, kg.mechanisms, kg.evidence)
+        found = find_conflicts(graph, kg.mechanisms, kg.evidence)
         click.echo(render.coverage_markdown(kg, units, totals, found), nl=False)
     else:
         click.echo(render.coverage_text(units, totals), nl=False)

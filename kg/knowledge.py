@@ -1,8 +1,18 @@
-"""The graph loaded once in the forms the queries need: RDF, the networkx mechanism view,
-evidence and reference records, and every entity's names (for resolving filter values)."""
+"""The graph loaded in the forms the queries need: the networkx mechanism view, evidence and
+reference records, and every entity's names (for resolving filter values).
+
+Deriving these from Turtle means parsing every file; a repeated call on unchanged data reads
+them from a cache instead, keyed by the SHA-256 of the files' content (and kg's version), so
+an edited file is parsed again. The cache lives in ``$KG_CACHE_DIR`` or
+``$XDG_CACHE_HOME/kg`` (default ``~/.cache/kg``); ``KG_CACHE_DIR=off`` disables it.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,21 +20,29 @@ from typing import TYPE_CHECKING
 
 from rdflib import Graph
 
-from kg import io, shipped
+from kg import __version__, io, shipped
 from kg.convert import entity_nodes, to_networkx
+from kg.errors import NotFoundError
 from kg.model import Evidence, Level, Reference, StudyType
 
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["Knowledge", "evidence_filter", "evidence_weights", "load_knowledge"]
+__all__ = [
+    "Knowledge",
+    "cache_dir",
+    "evidence_filter",
+    "evidence_weights",
+    "load_knowledge",
+    "load_rdf",
+]
 
 
 @dataclass(frozen=True)
 class Knowledge:
     """Everything the trace, upstream/downstream and conflicts commands read."""
 
-    rdf: Graph
+    paths: tuple[Path, ...]
     mechanisms: nx.MultiDiGraph
     entities: nx.MultiDiGraph
     evidence: dict[str, Evidence]
@@ -37,16 +55,82 @@ class Knowledge:
         return node
 
 
-def load_knowledge(paths: Sequence[Path] | None = None) -> Knowledge:
-    """Load Turtle files (default: the shipped data) and derive the query views."""
-    graph = io.load(list(paths) if paths else shipped.data_files())
-    return Knowledge(
-        rdf=graph,
+def _files(paths: Sequence[Path] | None) -> tuple[Path, ...]:
+    files = tuple(Path(p) for p in paths) if paths else tuple(shipped.data_files())
+    for path in files:
+        if not path.is_file():
+            raise NotFoundError(f"{path}: no such file")
+    return files
+
+
+def load_rdf(paths: Sequence[Path] | None = None) -> Graph:
+    """The RDF graph of Turtle files (default: the shipped data)."""
+    return io.load(_files(paths))
+
+
+def cache_dir() -> Path | None:
+    """Where derived views are cached, or None when caching is off."""
+    configured = os.environ.get("KG_CACHE_DIR")
+    if configured == "off":
+        return None
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "kg"
+
+
+def _key(files: Iterable[Path]) -> str:
+    digest = hashlib.sha256(f"kg {__version__}\n".encode())
+    for path in files:
+        digest.update(str(path.resolve()).encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def load_knowledge(paths: Sequence[Path] | None = None, *, cache: bool = True) -> Knowledge:
+    """Load Turtle files (default: the shipped data) and derive the query views.
+
+    Example:
+        >>> kg = load_knowledge()
+        >>> kg.mechanisms.has_edge("miR-21", "PTEN"), kg.references[20].year
+        (True, 2018)
+    """
+    files = _files(paths)
+    directory = cache_dir() if cache else None
+    target = directory / f"{_key(files)}.pickle" if directory else None
+    if target is not None and target.is_file():
+        try:
+            with target.open("rb") as handle:
+                views = pickle.load(handle)  # noqa: S301 - our own cache file, keyed by content
+            return Knowledge(files, *views)
+        except (OSError, pickle.UnpicklingError, EOFError, TypeError, AttributeError):
+            pass  # a broken or foreign cache entry: rebuild it below
+    graph = io.load(files)
+    knowledge = Knowledge(
+        paths=files,
         mechanisms=to_networkx(graph),
         entities=entity_nodes(graph),
         evidence=io.read_evidence(graph),
         references=io.read_references(graph),
     )
+    if target is not None:
+        _store(
+            target,
+            (knowledge.mechanisms, knowledge.entities, knowledge.evidence, knowledge.references),
+        )
+    return knowledge
+
+
+def _store(target: Path, views: object) -> None:
+    """Write the cache entry atomically; a cache that cannot be written is simply skipped."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(views, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, target)
+    except OSError:
+        return
 
 
 def evidence_filter(
