@@ -62,6 +62,7 @@ def review_units(text: str) -> list[tuple[str, str, tuple[str, ...]]]:
         if not any(cells[1:]):
             group = cells[0]
             continue
+        keys: tuple[str, ...]
         if table == "3":
             label = cells[-1]
             keys = (f"Table 3, row {label}",)
