@@ -33,12 +33,14 @@ __all__ = [
     "Store",
     "add_assertion",
     "add_entity",
+    "add_pubmed",
     "add_reference",
     "add_study",
     "entity_iri",
     "load",
     "new_graph",
     "parse_turtle",
+    "pubmed_iri",
     "read_evidence",
     "read_references",
     "reference_iri",
@@ -206,6 +208,27 @@ def _add_evidence(graph: Graph, ev: Evidence) -> URIRef:
     _text(graph, node, KG.inferenceReason, ev.inference_reason)
     _text(graph, node, KG.printedAs, ev.printed_as)
     _text(graph, node, KG.curatorNote, ev.note)
+    for pmid in ev.pmids:
+        graph.add((node, KG.reference, add_pubmed(graph, pmid)))
+    _text(graph, node, KG.source, ev.source)
+    _text(graph, node, KG.sourceRecord, ev.source_record)
+    for experiment in ev.experiments:
+        graph.add((node, KG.experiment, Literal(experiment)))
+    _text(graph, node, KG.supportType, ev.support_type)
+    return node
+
+
+def pubmed_iri(pmid: str) -> URIRef:
+    """The IRI of a PubMed record."""
+    return URIRef(f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/")
+
+
+def add_pubmed(graph: Graph, pmid: str) -> URIRef:
+    """Add a PubMed record as a kg:Reference (as the importing source names it)."""
+    node = pubmed_iri(pmid)
+    graph.add((node, RDF.type, KG.Reference))
+    graph.add((node, KG.pmid, Literal(pmid)))
+    graph.add((node, RDFS.label, Literal(f"PMID:{pmid}")))
     return node
 
 
@@ -246,8 +269,17 @@ def _ids(graph: Graph, node: URIRef, prop: URIRef) -> tuple[str, ...]:
 
 def _numbers(graph: Graph, node: URIRef, prop: URIRef) -> tuple[int, ...]:
     return tuple(
-        sorted(int(_local(o, REFERENCE).removeprefix("R")) for o in graph.objects(node, prop))
+        sorted(
+            int(_local(o, REFERENCE).removeprefix("R"))
+            for o in graph.objects(node, prop)
+            if str(o).startswith(str(REFERENCE))
+        )
     )
+
+
+def _pmids(graph: Graph, node: URIRef) -> tuple[str, ...]:
+    found = (str(p) for r in graph.objects(node, KG.reference) for p in graph.objects(r, KG.pmid))
+    return tuple(sorted(found))
 
 
 def read_evidence(graph: Graph, ids: Iterable[str] | None = None) -> dict[str, Evidence]:
@@ -296,6 +328,11 @@ def read_evidence(graph: Graph, ids: Iterable[str] | None = None) -> dict[str, E
             inference_reason=_texts(graph, node, KG.inferenceReason),
             printed_as=_texts(graph, node, KG.printedAs),
             note=_texts(graph, node, KG.curatorNote),
+            pmids=_pmids(graph, node),
+            source=_texts(graph, node, KG.source),
+            source_record=_texts(graph, node, KG.sourceRecord),
+            experiments=tuple(sorted(str(e) for e in graph.objects(node, KG.experiment))),
+            support_type=_texts(graph, node, KG.supportType),
         )
     return records
 

@@ -104,10 +104,12 @@ class Entity:
 
 @dataclass(frozen=True)
 class Evidence:
-    """Support for an assertion from one place in the review.
+    """Support for an assertion from one place in the review, or one imported record.
 
     ``cited`` are the reference numbers the printed citation points to; ``references`` those
-    that actually report the finding. They differ when the review mis-cites.
+    that actually report the finding. They differ when the review mis-cites. Evidence
+    imported from a database (``source``, e.g. miRTarBase) cites PubMed ids (``pmids``)
+    instead, and its ``quote`` is the source record's own text.
     """
 
     id: str
@@ -128,6 +130,11 @@ class Evidence:
     inference_reason: str | None = None
     printed_as: str | None = None
     note: str | None = None
+    pmids: tuple[str, ...] = ()
+    source: str | None = None
+    source_record: str | None = None
+    experiments: tuple[str, ...] = ()
+    support_type: str | None = None
 
     @property
     def citation_mismatch(self) -> bool:

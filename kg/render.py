@@ -66,6 +66,11 @@ def _flags(ev: Evidence, hop_contradicts: tuple[str, ...]) -> list[str]:
     if ev.printed_as:
         flags.append(f"printed as: {ev.printed_as}")
     flags.extend(f"contradicted by assertion {other}" for other in hop_contradicts)
+    if ev.source:
+        how = "; ".join(filter(None, [ev.support_type, ", ".join(ev.experiments)]))
+        flags.append(
+            f"imported from {ev.source} {ev.source_record or ''} ({how})".replace(" ()", "")
+        )
     return flags
 
 
@@ -82,6 +87,18 @@ def _reference(kg: Knowledge, number: int) -> dict[str, Any]:
     }
 
 
+def _pubmeds(ev: Evidence) -> list[dict[str, Any]]:
+    return [
+        {"number": None, "authors": None, "year": None, "title": None, "journal": None, "pmid": p}
+        for p in ev.pmids
+    ]
+
+
+def _pubmed(ev: Evidence) -> dict[str, Any] | None:
+    found = _pubmeds(ev)
+    return found[0] if found else None
+
+
 def _evidence_json(kg: Knowledge, eid: str, contradicts: tuple[str, ...] = ()) -> dict[str, Any]:
     ev = kg.evidence[eid]
     return {
@@ -89,8 +106,8 @@ def _evidence_json(kg: Knowledge, eid: str, contradicts: tuple[str, ...] = ()) -
         "quote": ev.quote,
         "section": ev.section,
         "citation_printed": ev.citation_printed,
-        "reference": _reference(kg, ev.references[0]) if ev.references else None,
-        "references": [_reference(kg, n) for n in ev.references],
+        "reference": _reference(kg, ev.references[0]) if ev.references else _pubmed(ev),
+        "references": [_reference(kg, n) for n in ev.references] + _pubmeds(ev),
         "study_type": [_STUDY_TYPES[t.value] for t in ev.study_types],
         "species": [kg.label(s) for s in ev.species],
         "cell_type": [kg.label(c) for c in ev.cell_types],
@@ -144,7 +161,7 @@ def trace_json(kg: Knowledge, result: Trace) -> dict[str, Any]:
 
 
 def _citation(kg: Knowledge, ev: Evidence) -> str:
-    parts = []
+    parts = [f"PMID:{p}" for p in ev.pmids]
     for number in ev.references:
         ref = kg.references.get(number)
         if ref is None:
@@ -233,7 +250,7 @@ def trace_tsv(kg: Knowledge, result: Trace) -> str:
                 writer.writerow([
                     rank, path.net_effect, index, hop.subject, hop.relation, hop.sign, hop.object,
                     hop.assertion, eid, ev["quote"], ev["section"], ev["citation_printed"] or "",
-                    "|".join(str(r["number"]) for r in ev["references"]),
+                    "|".join(str(r["number"] or f"PMID:{r['pmid']}") for r in ev["references"]),
                     "|".join(ev["study_type"]), "|".join(ev["species"]),
                     "|".join(ev["cell_type"]), ev["level"], " | ".join(ev["flags"]),
                 ])  # fmt: skip

@@ -129,6 +129,8 @@ def _shacl(full: Graph) -> list[Problem]:
 def _quotes(data: Graph, review: str, full: Graph) -> list[Problem]:
     problems = []
     for evidence, quote in data.subject_objects(KG.quote):
+        if (evidence, KG.source, None) in data:
+            continue  # imported evidence quotes its source record, not the review
         if isinstance(quote, Literal) and not find_quote(review, str(quote)):
             short = normalise(str(quote))
             short = short if len(short) <= 60 else short[:57] + "..."

@@ -85,6 +85,7 @@ class KG(DefinedNamespace):
     evidence: URIRef
     evidenceLevel: URIRef
     exosomeOrigin: URIRef
+    experiment: URIRef
     hasPart: URIRef
     inReview: URIRef
     inVitroConclusion: URIRef
@@ -94,6 +95,7 @@ class KG(DefinedNamespace):
     journal: URIRef
     pages: URIRef
     partOf: URIRef
+    pmid: URIRef
     printedAs: URIRef
     quote: URIRef
     reference: URIRef
@@ -103,10 +105,13 @@ class KG(DefinedNamespace):
     repressesTarget: URIRef
     section: URIRef
     sign: URIRef
+    source: URIRef
+    sourceRecord: URIRef
     species: URIRef
     stressor: URIRef
     study: URIRef
     studyType: URIRef
+    supportType: URIRef
     volume: URIRef
     xref: URIRef
     year: URIRef

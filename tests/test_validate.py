@@ -138,3 +138,27 @@ def test_iri_with_space_and_undeclared_term(tmp_path: Path) -> None:
     kinds = {(p.kind, p.where) for p in _check(tmp_path, text)}
     assert ("term", "kg:bogus") in kinds
     assert ("iri", "<https://w3id.org/kg-ivd/entity/with space>") in kinds
+
+
+def test_imported_evidence_cites_pubmed_and_quotes_its_source(tmp_path: Path) -> None:
+    from kg import io
+    from kg.model import Assertion, Entity, Evidence, Relation
+
+    graph = io.new_graph()
+    io.add_entity(graph, Entity("hsa-miR-20a-5p", "MicroRNA", "hsa-miR-20a-5p"))
+    io.add_entity(graph, Entity("HIF1A", "GeneOrProtein", "HIF1A", xrefs=("HGNC:4910",)))
+    evidence = Evidence(
+        id="MIRT000002", quote="MIRT000002 hsa-miR-20a-5p HIF1A", section="miRTarBase",
+        references=(), pmids=("18632605",), source="miRTarBase", source_record="MIRT000002",
+    )  # fmt: skip
+    assertion = Assertion("m1", "hsa-miR-20a-5p", Relation.REPRESSES_TARGET, "HIF1A", (evidence,))
+    io.add_assertion(graph, assertion)
+    path = tmp_path / "imported.ttl"
+    io.write_turtle(graph, path)
+    assert validate([path]).problems == ()
+    assert io.read_evidence(io.load([path]))["MIRT000002"].pmids == ("18632605",)
+    broken = path.read_text().replace('kg:pmid "18632605"', 'kg:pmid "PMC18632605"')
+    path.write_text(broken)
+    problems = validate([path]).problems
+    assert [p.where for p in problems] == ["<https://pubmed.ncbi.nlm.nih.gov/18632605/>"]
+    assert "PubMed record" in problems[0].message
