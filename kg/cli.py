@@ -196,6 +196,18 @@ def _keep(
     )
 
 
+def _through_disease_option(func: Any) -> Any:
+    return click.option(
+        "--through-disease",
+        is_flag=True,
+        help="Let paths pass through disease nodes (feedback loops such as IVDD → TNF-α).",
+    )(func)
+
+
+def _disease_nodes(kg: Any) -> set[str]:
+    return {n for n, t in kg.mechanisms.nodes(data="type") if t == "Disease"}
+
+
 @cli.command()
 @click.argument("source")
 @click.argument("target")
@@ -225,6 +237,7 @@ def _keep(
     type=click.FloatRange(0.01),
     help="Seconds of search.",
 )
+@_through_disease_option
 @_data_option
 def trace(
     source: str,
@@ -240,6 +253,7 @@ def trace(
     fmt: str,
     max_paths: int,
     time_limit: float,
+    through_disease: bool,
     data: tuple[Path, ...],
 ) -> None:
     """Signed paths from SOURCE to TARGET with the evidence for every hop.
@@ -247,7 +261,8 @@ def trace(
     Paths are ranked fewest hops first, then by strength of evidence; the net effect of each
     path is the product of its signs (→ increases, ⊣ decreases), and a summary says whether
     all paths agree. Names may be labels, synonyms or identifiers (miR-21, hsa-miR-21-5p,
-    TNF-alpha, HGNC:9588).
+    TNF-alpha, HGNC:9588). Paths do not pass through disease nodes (IVDD...) unless
+    --through-disease is given.
     """
     from kg import render
     from kg.knowledge import evidence_weights, load_knowledge
@@ -267,6 +282,7 @@ def trace(
         evidence_weight=evidence_weights(kg.evidence),
         max_paths=max_paths,
         time_limit=time_limit,
+        no_pass_through=() if through_disease else _disease_nodes(kg),
     )
     if fmt == "json":
         click.echo(json.dumps(render.trace_json(kg, result), indent=2, ensure_ascii=False))
@@ -283,6 +299,7 @@ def _reach_command(direction: str) -> click.Command:
     @click.option(
         "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
     )
+    @_through_disease_option
     @_data_option
     def command(
         entity: str,
@@ -292,6 +309,7 @@ def _reach_command(direction: str) -> click.Command:
         study_type: tuple[str, ...],
         evidence: str,
         fmt: str,
+        through_disease: bool,
         data: tuple[Path, ...],
     ) -> None:
         from kg import paths, render
@@ -307,6 +325,7 @@ def _reach_command(direction: str) -> click.Command:
             max_hops=max_hops,
             keep_evidence=_keep(kg, cell_type, species, study_type, evidence),
             evidence_weight=evidence_weights(kg.evidence),
+            no_pass_through=() if through_disease else _disease_nodes(kg),
         )
         if fmt == "json":
             payload = render.reach_json(kg, node, direction, reached)

@@ -164,12 +164,15 @@ def trace(
     evidence_weight: Mapping[str, float] | None = None,
     max_paths: int = 10_000,
     time_limit: float = 5.0,
+    no_pass_through: Iterable[str] = (),
 ) -> Trace:
     """All simple signed paths from ``source`` to ``target``, shortest and best-evidenced first.
 
     Paths are enumerated by increasing length (so a cut never drops a shorter path for a
     longer one), at most ``max_paths`` of them and for at most ``time_limit`` seconds; the
     result says whether and why it was cut. ``limit`` caps how many are returned.
+    Nodes in ``no_pass_through`` may be the source or target but never an intermediate
+    (the CLI passes disease nodes: "miR-21 ⊣ IVDD → TNF" is a feedback loop, not a mechanism).
 
     Example:
         >>> from kg import io, shipped
@@ -186,18 +189,19 @@ def trace(
     view = signed_view(graph, keep_evidence=keep_evidence)
     via_set, avoid_set = set(via), set(avoid)
     _check_nodes(view, [source, target, *via_set, *avoid_set])
+    blocked = avoid_set | (set(no_pass_through) - {source, target})
     if source == target:
         raise UsageError("source and target are the same entity")
     if {source, target} & avoid_set:
         raise UsageError("--avoid cannot name the source or the target")
-    distance = _distances_to(view, target, avoid_set, max_hops)
+    distance = _distances_to(view, target, blocked, max_hops)
     deadline = time.monotonic() + time_limit
     found: list[MechanismPath] = []
     enumerated = 0
     reason: str | None = None
     for length in range(1, max_hops + 1):
         for hops in _paths_of_length(
-            view, source, target, length=length, distance=distance, avoid=avoid_set
+            view, source, target, length=length, distance=distance, avoid=blocked
         ):
             enumerated += 1
             nodes = {source, *(h.object for h in hops)}
@@ -274,6 +278,7 @@ def _reach(
     *,
     forward: bool,
     weight: Mapping[str, float] | None,
+    stop: set[str],
 ) -> list[Reach]:
     signs: dict[str, set[int]] = {start: {1}}
     best: dict[str, tuple[Hop, ...]] = {start: ()}
@@ -299,7 +304,7 @@ def _reach(
                     layer_best[other] = hops
         signs.update(layer)
         best.update(layer_best)
-        frontier = sorted(layer)
+        frontier = sorted(n for n in layer if n not in stop)
         if not frontier:
             break
         del depth
@@ -323,12 +328,15 @@ def downstream(
     max_hops: int = 3,
     keep_evidence: Callable[[str], bool] | None = None,
     evidence_weight: Mapping[str, float] | None = None,
+    no_pass_through: Iterable[str] = (),
 ) -> list[Reach]:
     """What ``source`` affects: every node within ``max_hops``, with the net sign over its
-    shortest paths (``mixed`` if they disagree) and the best-evidenced shortest path."""
+    shortest paths (``mixed`` if they disagree) and the best-evidenced shortest path. Nodes
+    in ``no_pass_through`` are reported but not expanded."""
     view = signed_view(graph, keep_evidence=keep_evidence)
     _check_nodes(view, [source])
-    return _reach(view, source, max_hops, forward=True, weight=evidence_weight)
+    stop = set(no_pass_through) - {source}
+    return _reach(view, source, max_hops, forward=True, weight=evidence_weight, stop=stop)
 
 
 def upstream(
@@ -338,9 +346,11 @@ def upstream(
     max_hops: int = 3,
     keep_evidence: Callable[[str], bool] | None = None,
     evidence_weight: Mapping[str, float] | None = None,
+    no_pass_through: Iterable[str] = (),
 ) -> list[Reach]:
     """What regulates ``target``: every node within ``max_hops`` upstream, with its net sign
     on the target and the best-evidenced shortest path."""
     view = signed_view(graph, keep_evidence=keep_evidence)
     _check_nodes(view, [target])
-    return _reach(view, target, max_hops, forward=False, weight=evidence_weight)
+    stop = set(no_pass_through) - {target}
+    return _reach(view, target, max_hops, forward=False, weight=evidence_weight, stop=stop)

@@ -184,3 +184,12 @@ def test_conflicts_lists_kinds_with_quotes() -> None:
             assert all(e["quote"] and e["section"] for e in side["evidence"])
     result = CliRunner().invoke(cli, ["conflicts"])
     assert result.exit_code == 0
+
+
+def test_disease_nodes_are_not_relayed_unless_asked() -> None:
+    default = _paths(_json("trace", "miR-21", "apoptosis"))
+    assert all("IVDD" not in p[1:-1] for p in default)
+    through = _paths(_json("trace", "miR-21", "apoptosis", "--through-disease"))
+    assert any("IVDD" in p[1:-1] for p in through)
+    down = _json("downstream", "miR-21")
+    assert all("IVDD" not in [n["id"] for n in r["path"]["nodes"]][1:-1] for r in down["results"])

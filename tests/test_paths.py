@@ -166,3 +166,10 @@ def test_upstream_reports_mixed_when_shortest_paths_disagree() -> None:
     )  # fmt: skip
     (reach,) = [r for r in upstream(g, "T") if r.node == "S"]
     assert (reach.hops, reach.net_effect) == (2, "mixed")
+
+
+def test_no_pass_through_nodes_end_paths_but_never_relay_them(chain: nx.MultiDiGraph) -> None:
+    result = trace(chain, "A", "D", no_pass_through=["E", "D"])
+    assert [p.nodes for p in result.paths] == [("A", "D"), ("A", "B", "C", "D")]
+    down = {r.node for r in downstream(chain, "A", no_pass_through=["B"])}
+    assert down == {"B", "D", "E"}
