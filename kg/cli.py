@@ -237,6 +237,13 @@ def _disease_nodes(kg: Any) -> set[str]:
     type=click.FloatRange(0.01),
     help="Seconds of search.",
 )
+@click.option(
+    "--html",
+    "html",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the paths, highlighted in their neighbourhood, as one offline HTML file.",
+)
 @_through_disease_option
 @_data_option
 def trace(
@@ -253,6 +260,7 @@ def trace(
     fmt: str,
     max_paths: int,
     time_limit: float,
+    html: Path | None,
     through_disease: bool,
     data: tuple[Path, ...],
 ) -> None:
@@ -270,6 +278,7 @@ def trace(
     from kg.resolve import resolve
 
     kg = load_knowledge(list(data) or None)
+    keep = _keep(kg, cell_type, species, study_type, evidence)
     result = run(
         kg.mechanisms,
         resolve(kg.mechanisms, source),
@@ -278,7 +287,7 @@ def trace(
         limit=limit,
         via=[resolve(kg.mechanisms, v) for v in via],
         avoid=[resolve(kg.mechanisms, a) for a in avoid],
-        keep_evidence=_keep(kg, cell_type, species, study_type, evidence),
+        keep_evidence=keep,
         evidence_weight=evidence_weights(kg.evidence),
         max_paths=max_paths,
         time_limit=time_limit,
@@ -290,6 +299,11 @@ def trace(
         click.echo(render.trace_tsv(kg, result), nl=False)
     else:
         click.echo(render.trace_text(kg, result), nl=False)
+    if html is not None:
+        from kg.viz import trace_html
+
+        trace_html(kg, result, html, keep_evidence=keep)
+        click.echo(f"wrote {html}", err=True)
 
 
 def _reach_command(direction: str) -> click.Command:
@@ -398,6 +412,57 @@ def coverage(fmt: str, data: tuple[Path, ...]) -> None:
         click.echo(render.coverage_markdown(kg, units, totals, found), nl=False)
     else:
         click.echo(render.coverage_text(units, totals), nl=False)
+
+
+@cli.command(name="import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["mirtarbase", "tsv"]), required=True,
+    help="mirtarbase: the miRTarBase download layout; tsv: kg's curation assertions table.",
+)  # fmt: skip
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+    help="Turtle file to write (atomically; only when the import succeeds).",
+)  # fmt: skip
+@click.option(
+    "--entities", "entities_file", type=click.Path(dir_okay=False, path_type=Path),
+    help="tsv only: an entities.tsv with entities the shipped data lacks.",
+)  # fmt: skip
+@click.option("--skip-bad", is_flag=True, help="Import the good rows; report each bad row.")
+def import_(fmt: str, file: Path, out: Path, entities_file: Path | None, skip_bad: bool) -> None:
+    """Import FILE as assertions with full provenance, validated row by row.
+
+    Every bad row is reported as FILE:LINE: message. By default one bad row aborts the
+    import and nothing is written; --skip-bad imports the rest. See kg/importer.py for the
+    formats.
+    """
+    from kg.importer import BadRowsError, import_file
+
+    tty = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        click.echo(f"\rbuilding graph: {done}/{total} assertions", err=True, nl=done == total)
+
+    try:
+        result = import_file(
+            file,
+            fmt="mirtarbase" if fmt == "mirtarbase" else "tsv",
+            out=out,
+            skip_bad=skip_bad,
+            entities_file=entities_file,
+            progress=progress if tty else None,
+        )
+    except BadRowsError as exc:
+        for error in exc.errors:
+            click.echo(str(error), err=True)
+        raise
+    for error in result.bad:
+        click.echo(f"{error} (row skipped)", err=True)
+    skipped = f"; skipped {len(result.bad)} bad row(s)" if result.bad else ""
+    click.echo(
+        f"imported {result.evidence} row(s) of {result.rows} as {len(result.assertions)} "
+        f"assertion(s) with {len(result.entities)} entities into {out}{skipped}"
+    )
 
 
 def _register() -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -193,3 +195,13 @@ def test_disease_nodes_are_not_relayed_unless_asked() -> None:
     assert any("IVDD" in p[1:-1] for p in through)
     down = _json("downstream", "miR-21")
     assert all("IVDD" not in [n["id"] for n in r["path"]["nodes"]][1:-1] for r in down["results"])
+
+
+def test_html_writes_one_offline_file(tmp_path: Path) -> None:
+    out = tmp_path / "trace.html"
+    result = CliRunner().invoke(cli, ["trace", "miR-21", "apoptosis", "--html", str(out)])
+    assert result.exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    assert "miR-21 → apoptosis" in page
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
+    assert [p.name for p in tmp_path.iterdir()] == ["trace.html"]
