@@ -204,10 +204,6 @@ def _through_disease_option(func: Any) -> Any:
     )(func)
 
 
-def _disease_nodes(kg: Any) -> set[str]:
-    return {n for n, t in kg.mechanisms.nodes(data="type") if t == "Disease"}
-
-
 @cli.command()
 @click.argument("source")
 @click.argument("target")
@@ -291,7 +287,7 @@ def trace(
         evidence_weight=evidence_weights(kg.evidence),
         max_paths=max_paths,
         time_limit=time_limit,
-        no_pass_through=() if through_disease else _disease_nodes(kg),
+        no_pass_through=() if through_disease else kg.nodes_of_type("Disease"),
     )
     if fmt == "json":
         click.echo(json.dumps(render.trace_json(kg, result), indent=2, ensure_ascii=False))
@@ -339,7 +335,7 @@ def _reach_command(direction: str) -> click.Command:
             max_hops=max_hops,
             keep_evidence=_keep(kg, cell_type, species, study_type, evidence),
             evidence_weight=evidence_weights(kg.evidence),
-            no_pass_through=() if through_disease else _disease_nodes(kg),
+            no_pass_through=() if through_disease else kg.nodes_of_type("Disease"),
         )
         if fmt == "json":
             payload = render.reach_json(kg, node, direction, reached)

@@ -54,6 +54,10 @@ class Knowledge:
             return str(self.entities.nodes[node].get("label", node))
         return node
 
+    def nodes_of_type(self, type_name: str) -> set[str]:
+        """Ids of the mechanism nodes of one kg class (``"Disease"``, ``"MicroRNA"``...)."""
+        return {n for n, t in self.mechanisms.nodes(data="type") if t == type_name}
+
 
 def _files(paths: Sequence[Path] | None) -> tuple[Path, ...]:
     files = tuple(Path(p) for p in paths) if paths else tuple(shipped.data_files())
