@@ -5,7 +5,7 @@ Three kinds, each with both quotes and their sections:
 ``opposite-signs``
     two assertions about the same subject and object whose signs disagree, with evidence
     from overlapping context (for cell type, species and study type, each side leaves it
-    open or they share a value);
+    open or they share a value), and that the curation has not already linked;
 ``curated-contradiction``
     assertions the curator linked with ``kg:contradicts`` (the review says both);
 ``citation-mismatch``
@@ -77,13 +77,18 @@ def conflicts(
     """All conflicts: ``graph`` is the RDF (for curator notes), ``mechanisms`` its networkx
     view (:func:`kg.convert.to_networkx`), ``evidence`` the records by id."""
     sides = _sides(mechanisms)
+    curated = {
+        frozenset((key, other))
+        for key, side in sides.items()
+        for other in mechanisms.edges[side.subject, side.object, key]["contradicts"]
+    }
     found: list[Conflict] = []
     for u, v in sorted(set(mechanisms.edges())):
         keys = sorted(mechanisms[u][v])
         for k1, k2 in ((a, b) for i, a in enumerate(keys) for b in keys[i + 1 :]):
             s1, s2 = sides[k1], sides[k2]
-            if s1.sign * s2.sign != -1:
-                continue
+            if s1.sign * s2.sign != -1 or frozenset((k1, k2)) in curated:
+                continue  # not opposite, or already reported with the curator's note below
             pairs = [
                 (e1, e2)
                 for e1, e2 in product(s1.evidence, s2.evidence)

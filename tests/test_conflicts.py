@@ -28,23 +28,31 @@ def _graph(assertions: list[Assertion]) -> Graph:
     return graph
 
 
-def test_opposite_signs_in_overlapping_context_and_curated_contradictions() -> None:
+def _pair(*, curated: bool) -> list[Assertion]:
     up_ev = _evidence("up-1", cell_types=("AF",), study_types=(StudyType.IN_VITRO,))
     up = Assertion(
         "up", "AKT", Relation.INCREASES, "autophagy", (up_ev,),
-        contradicts=("down",), contradiction_note="8.2 says activating, 8.4 inhibiting",
+        contradicts=("down",) if curated else (),
+        contradiction_note="8.2 activating, 8.4 inhibiting" if curated else None,
     )  # fmt: skip
     down_ev = (_evidence("down-1", cell_types=("AF",)), _evidence("down-2", cell_types=("NPC",)))
-    down = Assertion("down", "AKT", Relation.DECREASES, "autophagy", down_ev)
-    graph = _graph([up, down])
+    return [up, Assertion("down", "AKT", Relation.DECREASES, "autophagy", down_ev)]
+
+
+def test_opposite_signs_in_overlapping_context() -> None:
+    graph = _graph(_pair(curated=False))
     found = conflicts(graph, to_networkx(graph), io.read_evidence(graph))
-    assert [c.kind for c in found] == ["opposite-signs", "curated-contradiction"]
-    opposite = found[0]
-    assert {s.assertion: s.evidence for s in opposite.sides} == {
-        "up": ("up-1",),
-        "down": ("down-1",),
-    }
-    assert found[1].note == "8.2 says activating, 8.4 inhibiting"
+    assert [c.kind for c in found] == ["opposite-signs"]
+    sides = {s.assertion: s.evidence for s in found[0].sides}
+    assert sides == {"up": ("up-1",), "down": ("down-1",)}
+
+
+def test_curated_contradiction_is_reported_once_with_its_note() -> None:
+    graph = _graph(_pair(curated=True))
+    found = conflicts(graph, to_networkx(graph), io.read_evidence(graph))
+    assert [(c.kind, c.note) for c in found] == [
+        ("curated-contradiction", "8.2 activating, 8.4 inhibiting")
+    ]
 
 
 def test_disjoint_context_is_not_a_conflict_and_mismatches_are_listed() -> None:
