@@ -33,6 +33,7 @@ from kg import io
 from kg.convert import entity_nodes, to_networkx
 from kg.errors import KGError, UsageError
 from kg.model import Evidence, Level, Reference
+from kg.render import evidence_flags
 from kg.vocab import PREFIXES
 
 if TYPE_CHECKING:
@@ -113,22 +114,6 @@ def _reference(view: _View, number: int) -> str:
     etal = " et al." if ";" in ref.authors else ""
     year = f" {ref.year}" if ref.year is not None else ""
     return f"[{number}] {first}{etal}{year}"
-
-
-def _flags(ev: Evidence, contradicts: tuple[str, ...]) -> list[str]:
-    flags = []
-    if ev.citation_mismatch:
-        real = ",".join(str(n) for n in ev.references)
-        flags.append(
-            f"citation mismatch: printed {ev.citation_printed or ''}, reported in [{real}]: "
-            f"{ev.citation_note or ''}"
-        )
-    if ev.level is Level.CURATOR_INFERRED:
-        flags.append(f"curator-inferred: {ev.inference_reason or ''}")
-    if ev.printed_as:
-        flags.append(f"printed as: {ev.printed_as}")
-    flags.extend(f"contradicted by assertion {other}" for other in contradicts)
-    return flags
 
 
 def _evidence_record(view: _View, eid: str) -> dict[str, Any]:
@@ -246,7 +231,9 @@ def flat_graph(graph: Graph) -> nx.MultiDiGraph:
         flags: dict[str, None] = {}
         for eid in attrs["evidence"]:
             if eid in view.evidence:
-                flags.update(dict.fromkeys(_flags(view.evidence[eid], attrs["contradicts"])))
+                flags.update(
+                    dict.fromkeys(evidence_flags(view.evidence[eid], attrs["contradicts"]))
+                )
         result.add_edge(
             source,
             target,

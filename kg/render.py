@@ -19,10 +19,13 @@ from kg.model import Evidence, Level
 from kg.paths import Hop, MechanismPath, Reach, Trace
 
 __all__ = [
+    "citation_text",
     "conflicts_json",
     "conflicts_text",
     "coverage_markdown",
     "coverage_text",
+    "evidence_flags",
+    "evidence_json",
     "reach_json",
     "reach_text",
     "trace_json",
@@ -53,7 +56,9 @@ def _node(kg: Knowledge, node: str) -> dict[str, str]:
     return {"id": node, "label": str(attrs.get("label", node)), "type": str(attrs.get("type", ""))}
 
 
-def _flags(ev: Evidence, hop_contradicts: tuple[str, ...]) -> list[str]:
+def evidence_flags(ev: Evidence, hop_contradicts: tuple[str, ...] = ()) -> list[str]:
+    """Warnings a reader must see with a piece of evidence: citation mismatch, curator
+    inference, misprinted name, contradiction, import provenance."""
     flags = []
     if ev.citation_mismatch:
         printed = ev.citation_printed or ""
@@ -99,7 +104,8 @@ def _pubmed(ev: Evidence) -> dict[str, Any] | None:
     return found[0] if found else None
 
 
-def _evidence_json(kg: Knowledge, eid: str, contradicts: tuple[str, ...] = ()) -> dict[str, Any]:
+def evidence_json(kg: Knowledge, eid: str, contradicts: tuple[str, ...] = ()) -> dict[str, Any]:
+    """One piece of evidence as the JSON contract of ``kg trace`` shows it."""
     ev = kg.evidence[eid]
     return {
         "id": ev.id,
@@ -114,7 +120,7 @@ def _evidence_json(kg: Knowledge, eid: str, contradicts: tuple[str, ...] = ()) -
         "exosome_origin": [kg.label(c) for c in ev.exosome_origins],
         "stressor": [kg.label(s) for s in ev.stressors],
         "level": "stated" if ev.level is Level.STATED else "inferred",
-        "flags": _flags(ev, contradicts),
+        "flags": evidence_flags(ev, contradicts),
     }
 
 
@@ -133,7 +139,7 @@ def _path_json(kg: Knowledge, path: MechanismPath) -> dict[str, Any]:
                 "object": hop.object,
                 "sign": hop.sign,
                 "assertion": hop.assertion,
-                "evidence": [_evidence_json(kg, e, _contradicts(kg, hop)) for e in hop.evidence],
+                "evidence": [evidence_json(kg, e, _contradicts(kg, hop)) for e in hop.evidence],
             }
             for hop in path.hops
         ],
@@ -160,7 +166,8 @@ def trace_json(kg: Knowledge, result: Trace) -> dict[str, Any]:
     }
 
 
-def _citation(kg: Knowledge, ev: Evidence) -> str:
+def citation_text(kg: Knowledge, ev: Evidence) -> str:
+    """The references of some evidence: ``[20] Cheng et al. 2018, J. Cell. Mol. Med.``."""
     parts = [f"PMID:{p}" for p in ev.pmids]
     for number in ev.references:
         ref = kg.references.get(number)
@@ -179,7 +186,7 @@ def _evidence_lines(
     ev = kg.evidence[eid]
     context = [
         ev.section,
-        _citation(kg, ev),
+        citation_text(kg, ev),
         ", ".join(_STUDY_TYPES[t.value] for t in ev.study_types),
         ", ".join(kg.label(s) for s in ev.species),
         ", ".join(kg.label(c) for c in ev.cell_types),
@@ -187,7 +194,7 @@ def _evidence_lines(
     if ev.stressors:
         context.append("stressor: " + ", ".join(kg.label(s) for s in ev.stressors))
     lines = [f'{indent}"{ev.quote}"', f"{indent}  {' · '.join(c for c in context if c)}"]
-    lines += [f"{indent}  ! {flag}" for flag in _flags(ev, contradicts)]
+    lines += [f"{indent}  ! {flag}" for flag in evidence_flags(ev, contradicts)]
     return lines
 
 
@@ -246,7 +253,7 @@ def trace_tsv(kg: Knowledge, result: Trace) -> str:
     for rank, path in enumerate(result.paths, 1):
         for index, hop in enumerate(path.hops, 1):
             for eid in hop.evidence:
-                ev = _evidence_json(kg, eid, _contradicts(kg, hop))
+                ev = evidence_json(kg, eid, _contradicts(kg, hop))
                 writer.writerow([
                     rank, path.net_effect, index, hop.subject, hop.relation, hop.sign, hop.object,
                     hop.assertion, eid, ev["quote"], ev["section"], ev["citation_printed"] or "",
@@ -298,7 +305,7 @@ def _side_json(kg: Knowledge, side: Side) -> dict[str, Any]:
         "relation": side.relation,
         "object": _node(kg, side.object),
         "sign": side.sign,
-        "evidence": [_evidence_json(kg, e) for e in side.evidence],
+        "evidence": [evidence_json(kg, e) for e in side.evidence],
     }
 
 

@@ -326,12 +326,12 @@ def _evidence_record(knowledge: Knowledge, eid: str) -> dict[str, Any]:
     from kg import render
 
     # render's helpers give the same fields and flag texts as `kg trace --format json`.
-    record = render._evidence_json(knowledge, eid)
+    record = render.evidence_json(knowledge, eid)
     ev = knowledge.evidence[eid]
     return {
         "quote": record["quote"],
         "section": record["section"],
-        "citation": render._citation(knowledge, ev),
+        "citation": render.citation_text(knowledge, ev),
         "printed": record["citation_printed"],
         "study_type": record["study_type"],
         "species": record["species"],
