@@ -205,3 +205,40 @@ def test_html_writes_one_offline_file(tmp_path: Path) -> None:
     assert "miR-21 → apoptosis" in page
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
     assert [p.name for p in tmp_path.iterdir()] == ["trace.html"]
+
+
+def _tiny(tmp_path: Path) -> Path:
+    from kg import io
+    from kg.model import Assertion, Entity, Evidence, Relation
+
+    graph = io.new_graph()
+    io.add_entity(graph, Entity("ECM", "BiologicalProcess", "ECM degradation"))
+    for eid, label in (("MMP1", "MMP-1"), ("MMP3", "MMP-3")):
+        io.add_entity(graph, Entity(eid, "GeneOrProtein", label, synonyms=("MMP",)))
+    evidence = (Evidence("e1", "q", "8.1", (18,)),)
+    io.add_assertion(graph, Assertion("a1", "MMP1", Relation.INCREASES, "ECM", evidence))
+    io.add_assertion(graph, Assertion("a2", "MMP3", Relation.INCREASES, "ECM", evidence))
+    path = tmp_path / "tiny.ttl"
+    io.write_turtle(graph, path)
+    return path
+
+
+def test_data_option_and_ambiguous_names(tmp_path: Path) -> None:
+    data = str(_tiny(tmp_path))
+    ok = CliRunner().invoke(
+        cli, ["trace", "MMP-3", "ECM degradation", "--data", data, "--format", "json"]
+    )
+    assert ok.exit_code == 0
+    assert _paths(json.loads(ok.output)) == [["MMP3", "ECM"]]
+    ambiguous = CliRunner().invoke(cli, ["trace", "MMP", "ECM degradation", "--data", data])
+    assert ambiguous.exit_code == 2
+    assert ambiguous.output == (
+        "kg: error: 'MMP' is ambiguous: MMP1 (MMP-1), MMP3 (MMP-3); use one of these ids\n"
+    )
+
+
+def test_time_limit_is_accepted_and_bounded() -> None:
+    payload = _json("trace", "miR-21", "apoptosis", "--time-limit", "30")
+    assert payload["summary"]["truncated"] is False
+    result = CliRunner().invoke(cli, ["trace", "miR-21", "apoptosis", "--time-limit", "0"])
+    assert result.exit_code == 2
