@@ -18,15 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rdflib import Graph
-
-from kg import __version__, io, shipped
-from kg.convert import entity_nodes, to_networkx
+from kg import __version__, shipped
 from kg.errors import NotFoundError
 from kg.model import Evidence, Level, Reference, StudyType
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # rdflib is imported only when the files must be parsed (a cache miss)
     import networkx as nx
+    from rdflib import Graph
 
 __all__ = [
     "Knowledge",
@@ -69,6 +67,8 @@ def _files(paths: Sequence[Path] | None) -> tuple[Path, ...]:
 
 def load_rdf(paths: Sequence[Path] | None = None) -> Graph:
     """The RDF graph of Turtle files (default: the shipped data)."""
+    from kg import io
+
     return io.load(_files(paths))
 
 
@@ -109,6 +109,9 @@ def load_knowledge(paths: Sequence[Path] | None = None, *, cache: bool = True) -
             return Knowledge(files, *views)
         except (OSError, pickle.UnpicklingError, EOFError, TypeError, AttributeError):
             pass  # a broken or foreign cache entry: rebuild it below
+    from kg import io
+    from kg.convert import entity_nodes, to_networkx
+
     graph = io.load(files)
     knowledge = Knowledge(
         paths=files,

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kg.conflicts import Conflict, Side
-from kg.coverage import Unit
-from kg.knowledge import Knowledge
 from kg.model import Evidence, Level
 from kg.paths import Hop, MechanismPath, Reach, Trace
+
+if TYPE_CHECKING:  # kept out of kg trace's start-up: these pull in rdflib
+    from kg.conflicts import Conflict, Side
+    from kg.coverage import Unit
+    from kg.knowledge import Knowledge
 
 __all__ = [
     "citation_text",
