@@ -12,7 +12,7 @@ import math
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from kg.errors import KGError, UsageError
 
@@ -25,7 +25,6 @@ __all__ = [
     "Reach",
     "Trace",
     "downstream",
-    "signed_view",
     "trace",
     "upstream",
 ]
@@ -112,32 +111,69 @@ class Reach:
     path: MechanismPath
 
 
-def signed_view(
-    graph: nx.MultiDiGraph,
-    *,
-    keep_evidence: Callable[[str], bool] | None = None,
-) -> nx.MultiDiGraph:
-    """The causal, signed edges of ``graph`` whose evidence passes ``keep_evidence``.
+class _Signed:
+    """The causal, signed edges of a mechanism graph, read lazily.
 
-    Edges keep only the evidence that passes; edges left with none are dropped.
+    Only the nodes a search reaches are looked at, so a query on a large graph does not
+    first copy the whole graph. Each edge becomes one :class:`Hop` (with only the evidence
+    that passes ``keep``) and one strength score, shared by every path through it.
     """
-    import networkx as nx
 
-    view = nx.MultiDiGraph()
-    view.add_nodes_from(graph.nodes(data=True))
-    for u, v, key, data in graph.edges(keys=True, data=True):
-        if not data.get("causal") or data.get("sign", 0) == 0:
-            continue
-        evidence = tuple(e for e in data["evidence"] if keep_evidence is None or keep_evidence(e))
-        if evidence:
-            view.add_edge(u, v, key=key, **{**data, "evidence": evidence})
-    return view
+    def __init__(
+        self,
+        graph: nx.MultiDiGraph,
+        keep: Callable[[str], bool] | None,
+        weight: Mapping[str, float] | None,
+    ) -> None:
+        self.graph = graph
+        self._keep = keep
+        self._weight = weight
+        self._out: dict[str, list[tuple[str, Hop, float]]] = {}
+        self._in: dict[str, list[tuple[str, Hop, float]]] = {}
 
+    def _edge(self, u: str, v: str, key: str, data: Mapping[str, Any]) -> tuple[Hop, float] | None:
+        sign = data.get("sign", 0)
+        if not data.get("causal") or sign == 0:
+            return None
+        evidence = tuple(data["evidence"])
+        if self._keep is not None:
+            evidence = tuple(e for e in evidence if self._keep(e))
+        if not evidence:
+            return None
+        weight = self._weight or {}
+        score = sum(weight.get(e, 1.0) for e in evidence)
+        return Hop(u, v, key, str(data["relation"]), int(sign), evidence), score
 
-def _hop(u: str, v: str, key: str, data: Mapping[str, object]) -> Hop:
-    evidence = data["evidence"]
-    assert isinstance(evidence, tuple)
-    return Hop(u, v, key, str(data["relation"]), int(str(data["sign"])), evidence)
+    def out(self, node: str) -> list[tuple[str, Hop, float]]:
+        """Signed edges leaving ``node``: (successor, hop, strength), sorted."""
+        if node not in self._out:
+            edges = []
+            for u, v, key, data in self.graph.out_edges(node, keys=True, data=True):
+                if (edge := self._edge(u, v, key, data)) is not None:
+                    edges.append((v, *edge))
+            self._out[node] = sorted(edges, key=lambda e: (e[0], e[1].assertion))
+        return self._out[node]
+
+    def predecessors(self, node: str) -> set[str]:
+        """Nodes with a signed edge into ``node`` (cheaper than :meth:`into`: no hops built)."""
+        keep = self._keep
+        return {
+            u
+            for u, _v, data in self.graph.in_edges(node, data=True)
+            if data.get("causal")
+            and data.get("sign", 0) != 0
+            and (keep is None or any(keep(e) for e in data["evidence"]))
+        }
+
+    def into(self, node: str) -> list[tuple[str, Hop, float]]:
+        """Signed edges entering ``node``: (predecessor, hop, strength), sorted."""
+        if node not in self._in:
+            edges = []
+            for u, v, key, data in self.graph.in_edges(node, keys=True, data=True):
+                if (edge := self._edge(u, v, key, data)) is not None:
+                    edges.append((u, *edge))
+            self._in[node] = sorted(edges, key=lambda e: (e[0], e[1].assertion))
+        return self._in[node]
 
 
 def _strength(hops: Iterable[Hop], weight: Mapping[str, float] | None) -> tuple[float, float]:
@@ -186,50 +222,50 @@ def trace(
     """
     if max_hops < 1 or limit < 1:
         raise UsageError("--max-hops and --limit must be at least 1")
-    view = signed_view(graph, keep_evidence=keep_evidence)
     via_set, avoid_set = set(via), set(avoid)
-    _check_nodes(view, [source, target, *via_set, *avoid_set])
-    blocked = avoid_set | (set(no_pass_through) - {source, target})
+    _check_nodes(graph, [source, target, *via_set, *avoid_set])
     if source == target:
         raise UsageError("source and target are the same entity")
     if {source, target} & avoid_set:
         raise UsageError("--avoid cannot name the source or the target")
-    distance = _distances_to(view, target, blocked, max_hops)
+    signed = _Signed(graph, keep_evidence, evidence_weight)
+    blocked = avoid_set | (set(no_pass_through) - {source, target})
+    distance = _distances_to(signed, target, blocked, max_hops)
     deadline = time.monotonic() + time_limit
-    found: list[MechanismPath] = []
+    found: list[tuple[tuple[int, float, float, tuple[str, ...]], tuple[Hop, ...], int]] = []
     enumerated = 0
     reason: str | None = None
     for length in range(1, max_hops + 1):
-        for hops in _paths_of_length(
-            view, source, target, length=length, distance=distance, avoid=blocked
+        for hops, nodes, strength, sign in _paths_of_length(
+            signed, source, target, length=length, distance=distance, avoid=blocked
         ):
             enumerated += 1
-            nodes = {source, *(h.object for h in hops)}
-            if via_set <= nodes:
-                found.append(MechanismPath(hops, _strength(hops, evidence_weight)))
+            if not via_set or via_set <= set(nodes):
+                found.append(((length, -strength[0], -strength[1], nodes), hops, sign))
             if enumerated >= max_paths:
                 reason = f"stopped after enumerating {max_paths} paths (raise --max-paths)"
                 break
-            if time.monotonic() > deadline:
+            if enumerated % 256 == 0 and time.monotonic() > deadline:
                 reason = f"stopped after {time_limit:g} s (raise --time-limit)"
                 break
+        if reason is None and time.monotonic() > deadline and length < max_hops:
+            reason = f"stopped after {time_limit:g} s (raise --time-limit)"
         if reason:
             break
-    found.sort(key=lambda p: (len(p.hops), -p.strength[0], -p.strength[1], p.nodes))
-    effects = tuple(p.net_effect for p in found)
-    return Trace(source, target, tuple(found[:limit]), effects, reason is not None, reason)
+    found.sort(key=lambda item: item[0])
+    effects: tuple[Effect, ...] = tuple("increases" if f[2] > 0 else "decreases" for f in found)
+    shown = tuple(MechanismPath(hops, (-rank[1], -rank[2])) for rank, hops, _ in found[:limit])
+    return Trace(source, target, shown, effects, reason is not None, reason)
 
 
-def _distances_to(
-    view: nx.MultiDiGraph, target: str, avoid: set[str], max_hops: int
-) -> dict[str, int]:
+def _distances_to(signed: _Signed, target: str, avoid: set[str], max_hops: int) -> dict[str, int]:
     """Hops from each node to ``target`` (reverse BFS), ignoring avoided nodes."""
     distance = {target: 0}
     frontier = [target]
     for d in range(1, max_hops + 1):
         nxt = []
         for node in frontier:
-            for pred in view.predecessors(node):
+            for pred in signed.predecessors(node):
                 if pred not in distance and pred not in avoid:
                     distance[pred] = d
                     nxt.append(pred)
@@ -237,86 +273,105 @@ def _distances_to(
     return distance
 
 
+Partial = tuple[tuple[Hop, ...], tuple[str, ...], tuple[float, float], int]
+
+
 def _paths_of_length(
-    view: nx.MultiDiGraph,
+    signed: _Signed,
     source: str,
     target: str,
     *,
     length: int,
     distance: Mapping[str, int],
     avoid: set[str],
-) -> Iterable[tuple[Hop, ...]]:
-    """Simple paths of exactly ``length`` hops; only nodes that can still reach the target
-    in the remaining hops are expanded, so no work goes into dead ends."""
+) -> Iterable[Partial]:
+    """Simple paths of exactly ``length`` hops as (hops, nodes, strength, sign), in a stable order.
+
+    A depth-first search that only steps to nodes that can still reach the target in the
+    remaining hops, so no work goes into dead ends. The current path lives in lists that
+    grow and shrink; tuples are built only for the paths yielded. Strength is (weakest hop,
+    total) over the hops' evidence scores.
+    """
     if distance.get(source, length + 1) > length:
         return
-    stack: list[tuple[str, tuple[Hop, ...], frozenset[str]]] = [(source, (), frozenset({source}))]
+    hops: list[Hop] = []
+    nodes: list[str] = [source]
+    on_path = {source}
+    weakest: list[float] = [float("inf")]
+    total: list[float] = [0.0]
+    sign: list[int] = [1]
+    stack = [iter(signed.out(source))]
     while stack:
-        node, hops, seen = stack.pop()
         remaining = length - len(hops)
-        if remaining == 0:
-            if node == target:
-                yield hops
-            continue
-        successors = []
-        for _, nxt, key, data in view.out_edges(node, keys=True, data=True):
-            if nxt in seen or nxt in avoid:
+        for nxt, hop, score in stack[-1]:
+            if nxt in on_path or nxt in avoid:
                 continue
-            if nxt == target and remaining != 1:
+            if remaining == 1:
+                if nxt == target:
+                    strength = (min(weakest[-1], score), total[-1] + score)
+                    yield (*hops, hop), (*nodes, nxt), strength, sign[-1] * hop.sign
                 continue
-            if distance.get(nxt, remaining + 1) > remaining - 1:
+            if nxt == target or distance.get(nxt, remaining) > remaining - 1:
                 continue
-            successors.append((nxt, _hop(node, nxt, key, data)))
-        for nxt, hop in sorted(successors, key=lambda s: (s[0], s[1].assertion), reverse=True):
-            stack.append((nxt, (*hops, hop), seen | {nxt}))
+            hops.append(hop)
+            nodes.append(nxt)
+            on_path.add(nxt)
+            weakest.append(min(weakest[-1], score))
+            total.append(total[-1] + score)
+            sign.append(sign[-1] * hop.sign)
+            stack.append(iter(signed.out(nxt)))
+            break
+        else:
+            stack.pop()
+            if hops:
+                hops.pop()
+                on_path.discard(nodes.pop())
+                weakest.pop()
+                total.pop()
+                sign.pop()
 
 
 def _reach(
-    view: nx.MultiDiGraph,
+    signed: _Signed,
     start: str,
     max_hops: int,
     *,
     forward: bool,
-    weight: Mapping[str, float] | None,
     stop: set[str],
 ) -> list[Reach]:
     signs: dict[str, set[int]] = {start: {1}}
-    best: dict[str, tuple[Hop, ...]] = {start: ()}
+    best: dict[str, tuple[tuple[Hop, ...], tuple[float, float]]] = {
+        start: ((), (float("inf"), 0.0))
+    }
     frontier = [start]
-    for depth in range(1, max_hops + 1):
+    for _depth in range(max_hops):
         layer: dict[str, set[int]] = {}
-        layer_best: dict[str, tuple[Hop, ...]] = {}
+        layer_best: dict[str, tuple[tuple[Hop, ...], tuple[float, float]]] = {}
         for node in frontier:
-            edges = (
-                view.out_edges(node, keys=True, data=True)
-                if forward
-                else view.in_edges(node, keys=True, data=True)
-            )
-            for u, v, key, data in edges:
-                other = v if forward else u
+            hops_here, (weakest, total) = best[node]
+            for other, hop, score in signed.out(node) if forward else signed.into(node):
                 if other in signs:
                     continue
-                hop = _hop(u, v, key, data)
                 layer.setdefault(other, set()).update(s * hop.sign for s in signs[node])
-                hops = (*best[node], hop) if forward else (hop, *best[node])
+                hops = (*hops_here, hop) if forward else (hop, *hops_here)
+                strength = (min(weakest, score), total + score)
                 current = layer_best.get(other)
-                if current is None or _strength(hops, weight) > _strength(current, weight):
-                    layer_best[other] = hops
+                if current is None or strength > current[1]:
+                    layer_best[other] = (hops, strength)
         signs.update(layer)
         best.update(layer_best)
         frontier = sorted(n for n in layer if n not in stop)
         if not frontier:
             break
-        del depth
     result = []
-    for node, hops in best.items():
+    for node, (hops, strength) in best.items():
         if not hops:
             continue
         node_signs = signs[node]
         effect: Effect | Literal["mixed"] = (
             "mixed" if len(node_signs) > 1 else ("increases" if 1 in node_signs else "decreases")
         )
-        result.append(Reach(node, len(hops), effect, MechanismPath(hops, _strength(hops, weight))))
+        result.append(Reach(node, len(hops), effect, MechanismPath(hops, strength)))
     result.sort(key=lambda r: (r.hops, r.node))
     return result
 
@@ -333,10 +388,10 @@ def downstream(
     """What ``source`` affects: every node within ``max_hops``, with the net sign over its
     shortest paths (``mixed`` if they disagree) and the best-evidenced shortest path. Nodes
     in ``no_pass_through`` are reported but not expanded."""
-    view = signed_view(graph, keep_evidence=keep_evidence)
-    _check_nodes(view, [source])
+    _check_nodes(graph, [source])
+    signed = _Signed(graph, keep_evidence, evidence_weight)
     stop = set(no_pass_through) - {source}
-    return _reach(view, source, max_hops, forward=True, weight=evidence_weight, stop=stop)
+    return _reach(signed, source, max_hops, forward=True, stop=stop)
 
 
 def upstream(
@@ -350,7 +405,7 @@ def upstream(
 ) -> list[Reach]:
     """What regulates ``target``: every node within ``max_hops`` upstream, with its net sign
     on the target and the best-evidenced shortest path."""
-    view = signed_view(graph, keep_evidence=keep_evidence)
-    _check_nodes(view, [target])
+    _check_nodes(graph, [target])
+    signed = _Signed(graph, keep_evidence, evidence_weight)
     stop = set(no_pass_through) - {target}
-    return _reach(view, target, max_hops, forward=False, weight=evidence_weight, stop=stop)
+    return _reach(signed, target, max_hops, forward=False, stop=stop)
