@@ -602,5 +602,6 @@ def import_file(
         raise BadRowsError(path, imported.bad)
     if not imported.assertions:
         raise KGError(f"{path}: no good rows to import; nothing written")
-    io.write_turtle(to_graph(imported, progress=progress), out)
+    # Oxigraph's store and Turtle writer: 6.5 s instead of 21 s for 539,000 triples.
+    io.write_turtle(to_graph(imported, store="oxigraph", progress=progress), out)
     return imported

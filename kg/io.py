@@ -101,7 +101,8 @@ def load(paths: Iterable[Path], *, store: Store = "memory") -> Graph:
 def write_turtle(graph: Graph, path: Path) -> None:
     """Serialise ``graph`` to ``path`` atomically: a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = graph.serialize(format="turtle", encoding="utf-8")
+    oxigraph = graph.store.__class__.__name__ == "OxigraphStore"
+    data = graph.serialize(format="ox-turtle" if oxigraph else "turtle", encoding="utf-8")
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
