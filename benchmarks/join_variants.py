@@ -12,7 +12,7 @@ from __future__ import annotations
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ def _query(mirna: str, *, count: bool = False) -> str:
     )
 
 
-def _median(run: Callable[[str], Iterable[Any]], query: str, repeats: int) -> tuple[float, int]:
+def _median(run: Callable[..., Any], query: str, repeats: int) -> tuple[float, int]:
     times, rows = [], 0
     for _ in range(repeats):
         start = time.perf_counter()
@@ -44,12 +44,11 @@ def main(directory: Path) -> None:
     store = ox.Store()
     for path in files:
         store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
-    degree = {
-        s["m"].value: int(s["n"].value)
-        for s in store.query(
-            PREFIX + "SELECT ?m (COUNT(?g) AS ?n) WHERE { ?m kg:repressesTarget ?g } GROUP BY ?m"
-        )
-    }
+    solutions = store.query(
+        PREFIX + "SELECT ?m (COUNT(?g) AS ?n) WHERE { ?m kg:repressesTarget ?g } GROUP BY ?m"
+    )
+    assert isinstance(solutions, ox.QuerySolutions)
+    degree = {s["m"].value: int(s["n"].value) for s in solutions}
     ranked = sorted(degree, key=lambda m: (degree[m], m))
     typical, hub = ranked[len(ranked) // 2], ranked[-1]
     variants = {

@@ -88,7 +88,7 @@ def main() -> None:
             tab = browser.new_page(viewport={"width": 1600, "height": 1000})
             blocked: list[str] = []
             errors: list[str] = []
-            tab.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
+            tab.on("pageerror", lambda exc: errors.append(str(exc)))  # noqa: B023 - used before the next loop
             tab.route(
                 "**/*",
                 lambda route, blocked=blocked: (
