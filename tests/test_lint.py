@@ -9,7 +9,7 @@ from pathlib import Path
 
 def test_ruff(repo_root: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "kg", "tests", "scripts"],
+        [sys.executable, "-m", "ruff", "check", "kg", "tests", "scripts", "benchmarks"],
         cwd=repo_root, capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
@@ -17,7 +17,7 @@ def test_ruff(repo_root: Path) -> None:
 
 def test_mypy_strict(repo_root: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "kg", "tests"],
+        [sys.executable, "-m", "mypy", "--strict", "kg", "tests", "scripts", "benchmarks"],
         cwd=repo_root, capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
