@@ -21,8 +21,6 @@ from __future__ import annotations
 import csv
 import io as _io
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,7 +29,7 @@ from rdflib import Graph
 
 from kg import io
 from kg.convert import entity_nodes, to_networkx
-from kg.errors import KGError, UsageError
+from kg.errors import UsageError
 from kg.model import Evidence, Level, Reference
 from kg.render import evidence_flags
 from kg.vocab import PREFIXES
@@ -352,34 +350,5 @@ def export(graph: Graph, fmt: str) -> str:
 
 
 def write_atomic(text: str, path: Path) -> None:
-    """Write ``text`` (UTF-8) to ``path`` atomically: a temporary file in the same directory,
-    then :func:`os.replace`. On any error nothing is left behind and ``path`` is untouched.
-
-    Raises:
-        KGError: the file cannot be written (no such directory, not a directory, no
-            permission, disk full...); the message names the path.
-
-    Example:
-        >>> import tempfile
-        >>> target = Path(tempfile.mkdtemp()) / "out.tsv"
-        >>> write_atomic("a\\tb\\n", target)
-        >>> target.read_text(encoding="utf-8")
-        'a\\tb\\n'
-    """
-    directory = path.parent
-    try:
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise KGError(f"cannot write {path}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        # mkstemp makes the file private (0600); keep an existing file's mode, else rw-r--r--.
-        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.is_file() else 0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise KGError(f"cannot write {path}: {exc.strerror or exc}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write ``text`` to ``path`` atomically; see :func:`kg.io.write_atomic`."""
+    io.write_atomic(text, path)

@@ -20,10 +20,8 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 import random
 import re
-import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -549,23 +547,10 @@ def trace_page(
 
 
 def _write(page: Page, path: Path) -> Page:
-    """Write atomically: a temporary file next to ``path``, then renamed over it."""
-    path = Path(path)
-    if not path.parent.is_dir():
-        from kg.errors import NotFoundError
+    """Write the page atomically (see :func:`kg.io.write_atomic`)."""
+    from kg import io
 
-        raise NotFoundError(f"{path.parent}: no such directory")
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(page.html)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    io.write_atomic(page.html, path)
     return page
 
 
