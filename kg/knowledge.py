@@ -2,9 +2,10 @@
 reference records, and every entity's names (for resolving filter values).
 
 Deriving these from Turtle means parsing every file; a repeated call on unchanged data reads
-them from a cache instead, keyed by the SHA-256 of the files' content (and kg's version), so
-an edited file is parsed again. The cache lives in ``$KG_CACHE_DIR`` or
-``$XDG_CACHE_HOME/kg`` (default ``~/.cache/kg``); ``KG_CACHE_DIR=off`` disables it.
+them from a cache instead, keyed by the SHA-256 of the files' content and of the kg code that
+derives the views, so an edited file (or an upgraded kg) is parsed again. The cache lives in
+``$KG_CACHE_DIR`` or ``$XDG_CACHE_HOME/kg`` (default ``~/.cache/kg``); ``KG_CACHE_DIR=off``
+disables it.
 """
 
 from __future__ import annotations
@@ -83,8 +84,16 @@ def cache_dir() -> Path | None:
     return Path(base) / "kg"
 
 
+# The modules whose code decides what the cached views contain: a change to any of them
+# (a new Evidence field, say) must not be answered from a cache written by the old code.
+_VIEW_CODE = ("model.py", "io.py", "convert.py", "knowledge.py")
+
+
 def _key(files: Iterable[Path]) -> str:
     digest = hashlib.sha256(f"kg {__version__}\n".encode())
+    package = Path(__file__).resolve().parent
+    for name in _VIEW_CODE:
+        digest.update(hashlib.sha256((package / name).read_bytes()).digest())
     for path in files:
         digest.update(str(path.resolve()).encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
