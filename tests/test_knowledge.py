@@ -67,3 +67,12 @@ def test_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 def test_missing_file_is_reported(tmp_path: Path) -> None:
     with pytest.raises(NotFoundError, match="no such file"):
         knowledge.load_knowledge([tmp_path / "nope.ttl"])
+
+
+def test_the_key_covers_the_code_that_derives_the_views(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = _copy(tmp_path)
+    before = knowledge._key(files)
+    monkeypatch.setattr(knowledge, "_VIEW_CODE", (*knowledge._VIEW_CODE, "paths.py"))
+    assert knowledge._key(files) != before
