@@ -59,6 +59,11 @@ def new_graph(store: Store = "memory") -> Graph:
     return graph
 
 
+def _is_oxigraph(graph: Graph) -> bool:
+    """Whether ``graph`` lives in oxrdflib's Oxigraph store (which has its own Turtle I/O)."""
+    return graph.store.__class__.__name__ == "OxigraphStore"
+
+
 def parse_turtle(graph: Graph, path: Path) -> None:
     """Parse one Turtle file into ``graph``.
 
@@ -68,7 +73,7 @@ def parse_turtle(graph: Graph, path: Path) -> None:
     """
     if not path.is_file():
         raise NotFoundError(f"{path}: no such file")
-    fmt = "ox-turtle" if graph.store.__class__.__name__ == "OxigraphStore" else "turtle"
+    fmt = "ox-turtle" if _is_oxigraph(graph) else "turtle"
     # rdflib logs a warning for IRIs with spaces; kg.validate reports those itself.
     term_logger = logging.getLogger("rdflib.term")
     previous = term_logger.level
@@ -147,7 +152,7 @@ def write_turtle(graph: Graph, path: Path) -> None:
     """Serialise ``graph`` to ``path`` atomically (see :func:`write_atomic`), creating the
     directory if needed."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    oxigraph = graph.store.__class__.__name__ == "OxigraphStore"
+    oxigraph = _is_oxigraph(graph)
     write_atomic(
         graph.serialize(format="ox-turtle" if oxigraph else "turtle", encoding="utf-8"), path
     )

@@ -176,11 +176,6 @@ class _Signed:
         return self._in[node]
 
 
-def _strength(hops: Iterable[Hop], weight: Mapping[str, float] | None) -> tuple[float, float]:
-    scores = [sum((weight or {}).get(e, 1.0) for e in h.evidence) for h in hops]
-    return (min(scores), sum(scores))
-
-
 def _check_nodes(graph: nx.MultiDiGraph, nodes: Iterable[str]) -> None:
     for node in nodes:
         if node not in graph:
