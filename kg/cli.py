@@ -13,6 +13,7 @@ from typing import IO, Any
 
 import click
 
+from kg.cli_options import data_option, evidence_keep, filter_options
 from kg.errors import KGError
 
 __all__ = ["cli", "main"]
@@ -131,71 +132,6 @@ def build(data_dir: Path | None) -> None:
         click.echo(f"wrote {path}")
 
 
-_STUDY_TYPE_CHOICES = {
-    "in-vitro": "InVitro",
-    "in-vivo": "InVivo",
-    "clinical": "Clinical",
-    "review": "ReviewStatement",
-}
-
-
-def _data_option(func: Any) -> Any:
-    return click.option(
-        "--data",
-        "data",
-        multiple=True,
-        type=click.Path(path_type=Path),
-        help="Turtle file(s) to query instead of the shipped data (repeatable).",
-    )(func)
-
-
-def _filter_options(func: Any) -> Any:
-    options = [
-        click.option(
-            "--cell-type", multiple=True, help="Keep evidence in this cell type (repeatable)."
-        ),
-        click.option(
-            "--species", multiple=True, help="Keep evidence in this species (repeatable)."
-        ),
-        click.option(
-            "--study-type",
-            multiple=True,
-            type=click.Choice(sorted(_STUDY_TYPE_CHOICES)),
-            help="Keep evidence of this study type (repeatable).",
-        ),
-        click.option(
-            "--evidence",
-            type=click.Choice(["stated", "all"]),
-            default="all",
-            show_default=True,
-            help="'stated': ignore links only the curator inferred.",
-        ),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
-
-
-def _keep(
-    kg: Any,
-    cell_type: tuple[str, ...],
-    species: tuple[str, ...],
-    study_type: tuple[str, ...],
-    evidence: str,
-) -> Any:
-    from kg.knowledge import evidence_filter
-    from kg.model import StudyType
-    from kg.resolve import resolve
-
-    return evidence_filter(
-        kg.evidence,
-        cell_types=[resolve(kg.entities, c) for c in cell_type],
-        species=[resolve(kg.entities, s) for s in species],
-        study_types=[StudyType(_STUDY_TYPE_CHOICES[t]) for t in study_type],
-        stated_only=evidence == "stated",
-    )
-
-
 def _through_disease_option(func: Any) -> Any:
     return click.option(
         "--through-disease",
@@ -215,7 +151,7 @@ def _through_disease_option(func: Any) -> Any:
 @click.option(
     "--avoid", multiple=True, help="Paths must not pass through this entity (repeatable)."
 )
-@_filter_options
+@filter_options
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json", "tsv"]), default="text", show_default=True
 )
@@ -241,7 +177,7 @@ def _through_disease_option(func: Any) -> Any:
     help="Also write the paths, highlighted in their neighbourhood, as one offline HTML file.",
 )
 @_through_disease_option
-@_data_option
+@data_option()
 def trace(
     source: str,
     target: str,
@@ -274,7 +210,7 @@ def trace(
     from kg.resolve import resolve
 
     kg = load_knowledge(list(data) or None)
-    keep = _keep(kg, cell_type, species, study_type, evidence)
+    keep = evidence_keep(kg, cell_type, species, study_type, evidence)
     result = run(
         kg.mechanisms,
         resolve(kg.mechanisms, source),
@@ -305,12 +241,12 @@ def trace(
 def _reach_command(direction: str) -> click.Command:
     @click.argument("entity")
     @click.option("--max-hops", default=3, show_default=True, type=click.IntRange(1, 10))
-    @_filter_options
+    @filter_options
     @click.option(
         "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
     )
     @_through_disease_option
-    @_data_option
+    @data_option()
     def command(
         entity: str,
         max_hops: int,
@@ -333,7 +269,7 @@ def _reach_command(direction: str) -> click.Command:
             kg.mechanisms,
             node,
             max_hops=max_hops,
-            keep_evidence=_keep(kg, cell_type, species, study_type, evidence),
+            keep_evidence=evidence_keep(kg, cell_type, species, study_type, evidence),
             evidence_weight=evidence_weights(kg.evidence),
             no_pass_through=() if through_disease else kg.nodes_of_type("Disease"),
         )
@@ -359,7 +295,7 @@ downstream = _reach_command("downstream")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-@_data_option
+@data_option()
 def conflicts(fmt: str, data: tuple[Path, ...]) -> None:
     """Disagreements: opposite signs in overlapping context, contradictions the curation
     flagged, and citations that point to the wrong reference, each with its quotes."""
@@ -383,7 +319,7 @@ def conflicts(fmt: str, data: tuple[Path, ...]) -> None:
     default="text",
     show_default=True,
 )
-@_data_option
+@data_option()
 def coverage(fmt: str, data: tuple[Path, ...]) -> None:
     """How many assertions and evidence each section and table row of the review gave.
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from kg.cli_options import data_option
+
 __all__ = ["COMMANDS"]
 
 # The same tuple as kg.export.FORMATS, spelled out so that importing the CLI stays cheap.
@@ -31,13 +33,7 @@ _FORMATS = ("ttl", "nt", "jsonld", "graphml", "nodelink", "tsv")
     default=None,
     help="Write to this file (atomically) instead of standard output.",
 )
-@click.option(
-    "--data",
-    "data",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Turtle file(s) to export instead of the shipped data (repeatable).",
-)
+@data_option("export")
 @click.option(
     "--with-ontology",
     is_flag=True,

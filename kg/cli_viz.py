@@ -7,14 +7,9 @@ from pathlib import Path
 
 import click
 
-__all__ = ["COMMANDS"]
+from kg.cli_options import data_option, evidence_keep, filter_options
 
-_STUDY_TYPES = {
-    "in-vitro": "InVitro",
-    "in-vivo": "InVivo",
-    "clinical": "Clinical",
-    "review": "ReviewStatement",
-}
+__all__ = ["COMMANDS"]
 
 
 @click.command()
@@ -34,28 +29,8 @@ _STUDY_TYPES = {
     type=click.IntRange(0, 10),
     help="With --focus: how many edges away from it to show.",
 )
-@click.option("--cell-type", multiple=True, help="Keep evidence in this cell type (repeatable).")
-@click.option("--species", multiple=True, help="Keep evidence in this species (repeatable).")
-@click.option(
-    "--study-type",
-    multiple=True,
-    type=click.Choice(sorted(_STUDY_TYPES)),
-    help="Keep evidence of this study type (repeatable).",
-)
-@click.option(
-    "--evidence",
-    type=click.Choice(["stated", "all"]),
-    default="all",
-    show_default=True,
-    help="'stated': ignore links only the curator inferred.",
-)
-@click.option(
-    "--data",
-    "data",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Turtle file(s) to draw instead of the shipped data (repeatable).",
-)
+@filter_options
+@data_option("draw")
 def viz(
     *,
     out: Path,
@@ -75,19 +50,12 @@ def viz(
     species, study type, evidence level and entity type in the page. The file makes no network
     request: open it from disk on any machine.
     """
-    from kg.knowledge import evidence_filter, load_knowledge
-    from kg.model import StudyType
+    from kg.knowledge import load_knowledge
     from kg.resolve import resolve
     from kg.viz import graph_html
 
     kg = load_knowledge(list(data) or None)
-    keep = evidence_filter(
-        kg.evidence,
-        cell_types=[resolve(kg.entities, c) for c in cell_type],
-        species=[resolve(kg.entities, s) for s in species],
-        study_types=[StudyType(_STUDY_TYPES[t]) for t in study_type],
-        stated_only=evidence == "stated",
-    )
+    keep = evidence_keep(kg, cell_type, species, study_type, evidence)
     node = resolve(kg.mechanisms, focus) if focus is not None else None
     page = graph_html(kg, out, focus=node, hops=hops, keep_evidence=keep)
     click.echo(f"wrote {out} ({page.nodes} entities, {page.edges} assertions)")
