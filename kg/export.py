@@ -21,17 +21,16 @@ from __future__ import annotations
 import csv
 import io as _io
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph
 
 from kg import io
-from kg.convert import entity_nodes, to_networkx
 from kg.errors import UsageError
-from kg.model import Evidence, Level, Reference
-from kg.render import evidence_flags
+from kg.knowledge import Knowledge, derive
+from kg.model import Level
+from kg.render import STUDY_TYPE_LABELS, evidence_flags, reference_label
 from kg.vocab import PREFIXES
 
 if TYPE_CHECKING:
@@ -73,48 +72,8 @@ why); ``level`` is ``stated`` or ``inferred``; context columns (species, cell ty
 origin, stressor) hold entity labels; ``contradicts`` lists assertion ids.
 """
 
-_STUDY_TYPES = {
-    "InVitro": "in vitro",
-    "InVivo": "in vivo",
-    "Clinical": "clinical",
-    "ReviewStatement": "review statement",
-}
 
-
-@dataclass(frozen=True)
-class _View:
-    """What the network and table exports read, derived once from the RDF graph."""
-
-    mechanisms: nx.MultiDiGraph
-    labels: dict[str, str]
-    evidence: dict[str, Evidence]
-    references: dict[int, Reference]
-
-    def label(self, node: str) -> str:
-        return self.labels.get(node, node)
-
-
-def _view(graph: Graph) -> _View:
-    entities = entity_nodes(graph)
-    return _View(
-        mechanisms=to_networkx(graph),
-        labels={n: str(a.get("label", n)) for n, a in entities.nodes(data=True)},
-        evidence=io.read_evidence(graph),
-        references=io.read_references(graph),
-    )
-
-
-def _reference(view: _View, number: int) -> str:
-    ref = view.references.get(number)
-    if ref is None:
-        return f"[{number}]"
-    first = ref.authors.split(";")[0].split(",")[0].strip()
-    etal = " et al." if ";" in ref.authors else ""
-    year = f" {ref.year}" if ref.year is not None else ""
-    return f"[{number}] {first}{etal}{year}"
-
-
-def _evidence_record(view: _View, eid: str) -> dict[str, Any]:
+def _evidence_record(view: Knowledge, eid: str) -> dict[str, Any]:
     """One evidence record with typed values: lists stay lists, missing text is None."""
     ev = view.evidence[eid]
     return {
@@ -122,12 +81,12 @@ def _evidence_record(view: _View, eid: str) -> dict[str, Any]:
         "quote": ev.quote,
         "section": ev.section,
         "citation_printed": ev.citation_printed,
-        "reference": [_reference(view, n) for n in ev.references],
+        "reference": [reference_label(view, n) for n in ev.references],
         "reference_numbers": list(ev.references),
         "citation_mismatch": ev.citation_mismatch,
         "citation_note": ev.citation_note,
         "study": ev.study,
-        "study_type": [_STUDY_TYPES[t.value] for t in ev.study_types],
+        "study_type": [STUDY_TYPE_LABELS[t.value] for t in ev.study_types],
         "species": [view.label(s) for s in ev.species],
         "cell_type": [view.label(c) for c in ev.cell_types],
         "exosome_origin": [view.label(o) for o in ev.exosome_origins],
@@ -140,7 +99,7 @@ def _evidence_record(view: _View, eid: str) -> dict[str, Any]:
     }
 
 
-def _edges(view: _View) -> list[tuple[str, str, str, dict[str, Any]]]:
+def _edges(view: Knowledge) -> list[tuple[str, str, str, dict[str, Any]]]:
     """Mechanism edges sorted by assertion id (so exports are stable)."""
     return sorted(view.mechanisms.edges(keys=True, data=True), key=lambda e: (e[2], e[0], e[1]))
 
@@ -165,7 +124,7 @@ def evidence_rows(graph: Graph) -> list[dict[str, str]]:
         >>> row["subject"], row["relation"], row["object"], row["reference"]
         ('miR-21', 'repressesTarget', 'PTEN', '[20] Cheng et al. 2018')
     """
-    view = _view(graph)
+    view = derive(graph)
     rows = []
     for source, target, key, attrs in _edges(view):
         for eid in attrs["evidence"]:
@@ -213,7 +172,7 @@ def flat_graph(graph: Graph) -> nx.MultiDiGraph:
     """
     import networkx as nx
 
-    view = _view(graph)
+    view = derive(graph)
     result = nx.MultiDiGraph()
     for node in sorted(view.mechanisms):
         attrs = view.mechanisms.nodes[node]
@@ -275,7 +234,7 @@ def nested_graph(graph: Graph) -> nx.MultiDiGraph:
     """
     import networkx as nx
 
-    view = _view(graph)
+    view = derive(graph)
     result = nx.MultiDiGraph()
     for node in sorted(view.mechanisms):
         attrs = view.mechanisms.nodes[node]

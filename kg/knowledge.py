@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # rdflib is imported only when the files must be parsed (a ca
 __all__ = [
     "Knowledge",
     "cache_dir",
+    "derive",
     "evidence_filter",
     "evidence_weights",
     "load_knowledge",
@@ -100,6 +101,20 @@ def _key(files: Iterable[Path]) -> str:
     return digest.hexdigest()
 
 
+def derive(graph: Graph, paths: tuple[Path, ...] = ()) -> Knowledge:
+    """The query views of an RDF graph already in memory (``paths``: where it came from)."""
+    from kg import io
+    from kg.convert import entity_nodes, to_networkx
+
+    return Knowledge(
+        paths=paths,
+        mechanisms=to_networkx(graph),
+        entities=entity_nodes(graph),
+        evidence=io.read_evidence(graph),
+        references=io.read_references(graph),
+    )
+
+
 def load_knowledge(paths: Sequence[Path] | None = None, *, cache: bool = True) -> Knowledge:
     """Load Turtle files (default: the shipped data) and derive the query views.
 
@@ -119,16 +134,8 @@ def load_knowledge(paths: Sequence[Path] | None = None, *, cache: bool = True) -
         except (OSError, pickle.UnpicklingError, EOFError, TypeError, AttributeError):
             pass  # a broken or foreign cache entry: rebuild it below
     from kg import io
-    from kg.convert import entity_nodes, to_networkx
 
-    graph = io.load(files)
-    knowledge = Knowledge(
-        paths=files,
-        mechanisms=to_networkx(graph),
-        entities=entity_nodes(graph),
-        evidence=io.read_evidence(graph),
-        references=io.read_references(graph),
-    )
+    knowledge = derive(io.load(files), files)
     if target is not None:
         _store(
             target,

@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # kept out of kg trace's start-up: these pull in rdflib
     from kg.knowledge import Knowledge
 
 __all__ = [
+    "STUDY_TYPE_LABELS",
     "citation_text",
     "conflicts_json",
     "conflicts_text",
@@ -30,12 +31,14 @@ __all__ = [
     "evidence_json",
     "reach_json",
     "reach_text",
+    "reference_label",
     "trace_json",
     "trace_text",
     "trace_tsv",
 ]
 
-_STUDY_TYPES = {
+#: How study types read in output.
+STUDY_TYPE_LABELS = {
     "InVitro": "in vitro",
     "InVivo": "in vivo",
     "Clinical": "clinical",
@@ -116,7 +119,7 @@ def evidence_json(kg: Knowledge, eid: str, contradicts: tuple[str, ...] = ()) ->
         "citation_printed": ev.citation_printed,
         "reference": _reference(kg, ev.references[0]) if ev.references else _pubmed(ev),
         "references": [_reference(kg, n) for n in ev.references] + _pubmeds(ev),
-        "study_type": [_STUDY_TYPES[t.value] for t in ev.study_types],
+        "study_type": [STUDY_TYPE_LABELS[t.value] for t in ev.study_types],
         "species": [kg.label(s) for s in ev.species],
         "cell_type": [kg.label(c) for c in ev.cell_types],
         "exosome_origin": [kg.label(c) for c in ev.exosome_origins],
@@ -168,17 +171,24 @@ def trace_json(kg: Knowledge, result: Trace) -> dict[str, Any]:
     }
 
 
+def reference_label(kg: Knowledge, number: int) -> str:
+    """A reference in short: ``[20] Cheng et al. 2018``."""
+    ref = kg.references.get(number)
+    if ref is None:
+        return f"[{number}]"
+    first = ref.authors.split(";")[0].split(",")[0].strip()
+    etal = " et al." if ";" in ref.authors else ""
+    year = f" {ref.year}" if ref.year is not None else ""
+    return f"[{number}] {first}{etal}{year}"
+
+
 def citation_text(kg: Knowledge, ev: Evidence) -> str:
     """The references of some evidence: ``[20] Cheng et al. 2018, J. Cell. Mol. Med.``."""
     parts = [f"PMID:{p}" for p in ev.pmids]
     for number in ev.references:
         ref = kg.references.get(number)
-        if ref is None:
-            parts.append(f"[{number}]")
-            continue
-        first = ref.authors.split(",")[0]
-        etal = " et al." if ";" in ref.authors else ""
-        parts.append(f"[{number}] {first}{etal} {ref.year}, {ref.journal}")
+        journal = f", {ref.journal}" if ref is not None else ""
+        parts.append(reference_label(kg, number) + journal)
     return "; ".join(parts)
 
 
@@ -189,7 +199,7 @@ def _evidence_lines(
     context = [
         ev.section,
         citation_text(kg, ev),
-        ", ".join(_STUDY_TYPES[t.value] for t in ev.study_types),
+        ", ".join(STUDY_TYPE_LABELS[t.value] for t in ev.study_types),
         ", ".join(kg.label(s) for s in ev.species),
         ", ".join(kg.label(c) for c in ev.cell_types),
     ]
