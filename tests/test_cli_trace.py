@@ -117,11 +117,14 @@ def test_filters_keep_only_matching_evidence() -> None:
     assert vivo["paths"]
     assert all("in vivo" in e["study_type"] for e in _all_evidence(vivo))
     stated = _json("trace", "miR-21", "apoptosis", "--evidence", "stated")
+    assert _all_evidence(stated)
     assert all(e["level"] == "stated" for e in _all_evidence(stated))
     assert ["miR-21", "PTEN", "PI3K-AKT", "apoptosis"] not in _paths(stated)
     cells = _json("trace", "miR-21", "apoptosis", "--cell-type", "NP cells")
+    assert _all_evidence(cells)
     assert all("nucleus pulposus cell" in e["cell_type"] for e in _all_evidence(cells))
     rat = _json("trace", "miR-21", "apoptosis", "--species", "rat")
+    assert _all_evidence(rat)
     assert all("rat" in e["species"] for e in _all_evidence(rat))
 
 
@@ -181,6 +184,7 @@ def test_conflicts_lists_kinds_with_quotes() -> None:
         "curated-contradiction",
         "citation-mismatch",
     }
+    assert payload["conflicts"]
     for conflict in payload["conflicts"]:
         for side in conflict["assertions"]:
             assert all(e["quote"] and e["section"] for e in side["evidence"])
@@ -190,6 +194,7 @@ def test_conflicts_lists_kinds_with_quotes() -> None:
 
 def test_disease_nodes_are_not_relayed_unless_asked() -> None:
     default = _paths(_json("trace", "miR-21", "apoptosis"))
+    assert default
     assert all("IVDD" not in p[1:-1] for p in default)
     through = _paths(_json("trace", "miR-21", "apoptosis", "--through-disease"))
     assert any("IVDD" in p[1:-1] for p in through)

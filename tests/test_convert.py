@@ -5,12 +5,13 @@ from __future__ import annotations
 import networkx as nx
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rdflib import Graph, Literal
+from rdflib import RDF, Graph, Literal
 from rdflib.compare import isomorphic
 
 from kg import io
 from kg.convert import from_networkx, mechanism_subgraph, to_networkx
 from kg.model import Assertion, Entity, Evidence, Relation
+from kg.vocab import ENTITY, KG
 
 _IDS = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,8}", fullmatch=True)
 _TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=12)
@@ -74,11 +75,16 @@ def test_round_trip_is_lossless_for_mechanism_edges(
     assert isomorphic(from_networkx(mechanisms), mechanism_subgraph(graph))
 
 
-def test_no_literal_becomes_a_node(data: Graph) -> None:
+def test_nodes_are_exactly_the_entities_of_assertions(data: Graph) -> None:
     mechanisms = to_networkx(data)
-    literals = {str(o) for o in data.objects() if isinstance(o, Literal)}
-    assert not set(mechanisms.nodes) & (literals - set(mechanisms.nodes))
-    assert all(isinstance(n, str) for n in mechanisms.nodes)
+    ends = {
+        node
+        for assertion in data.subjects(RDF.type, KG.Assertion)
+        for node in (data.value(assertion, RDF.subject), data.value(assertion, RDF.object))
+    }
+    assert ends
+    assert {ENTITY[n] for n in mechanisms.nodes} == ends
+    assert all(not isinstance(e, Literal) for e in ends)
 
 
 def test_edges_carry_relation_sign_and_evidence(data: Graph) -> None:

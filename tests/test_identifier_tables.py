@@ -32,7 +32,9 @@ BIOREGISTRY_PREFIX = {
 def test_every_data_curie_matches_its_bioregistry_pattern(data: Graph) -> None:
     import bioregistry
 
-    for xref in data.objects(None, KG.xref):
+    xrefs = list(data.objects(None, KG.xref))
+    assert xrefs
+    for xref in xrefs:
         prefix, _, local = str(xref).partition(":")
         pattern = bioregistry.get_pattern(BIOREGISTRY_PREFIX[prefix])
         assert pattern, prefix
