@@ -21,7 +21,7 @@ Every problem is a :class:`~kg.errors.CurationError` naming the file and line.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,7 +91,15 @@ def parse_citation(printed: str) -> tuple[int, ...]:
     return tuple(numbers)
 
 
-def _rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, Row]]:
+def _rows(
+    path: Path,
+    columns: tuple[str, ...],
+    *,
+    errors: list[CurationError] | None = None,
+    skip: Collection[int] = (),
+) -> Iterator[tuple[int, Row]]:
+    """Data rows with their line numbers. A row with too many cells raises, or with
+    ``errors`` is recorded there and left out; lines in ``skip`` are left out silently."""
     if not path.is_file():
         raise NotFoundError(f"{path}: no such curation file")
     lines = path.read_text(encoding="utf-8").splitlines()
@@ -107,10 +115,16 @@ def _rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, Row]]:
                 )
             header_seen = True
             continue
+        if number in skip:
+            continue
         if len(cells) > len(columns):
-            raise CurationError(
+            error = CurationError(
                 str(path), number, f"{len(cells)} cells, expected at most {len(columns)}"
             )
+            if errors is None:
+                raise error
+            errors.append(error)
+            continue
         cells += [""] * (len(columns) - len(cells))
         yield number, {c: v.strip() for c, v in zip(columns, cells, strict=True)}
 
@@ -203,56 +217,98 @@ def read_studies(path: Path, entities: dict[str, Entity]) -> dict[str, Study]:
 
 
 def read_assertions(
-    path: Path, entities: dict[str, Entity], studies: dict[str, Study]
+    path: Path,
+    entities: dict[str, Entity],
+    studies: dict[str, Study],
+    *,
+    errors: list[CurationError] | None = None,
+    skip: Collection[int] = (),
 ) -> list[Assertion]:
-    """Read ``assertions.tsv``: one row per evidence, grouped by assertion id."""
+    """Read ``assertions.tsv``: one row per evidence, grouped by assertion id.
+
+    The first problem raises a :class:`CurationError`. With ``errors``, every bad row is
+    recorded there instead and left out (an assertion whose first good row names an unknown
+    entity or relation is left out with all its rows), and the rest is returned. Lines in
+    ``skip`` are ignored (an importer's rows already rejected for other reasons).
+    """
     heads: dict[str, tuple[int, Row]] = {}
     evidence: dict[str, list[Evidence]] = {}
-    for line, row in _rows(path, ASSERTION_COLUMNS):
+    lines: dict[str, list[int]] = {}
+    for line, row in _rows(path, ASSERTION_COLUMNS, errors=errors, skip=skip):
         aid = row["assertion"]
-        if not _ID.match(aid):
-            raise CurationError(str(path), line, f"bad assertion id {aid!r}: use [A-Za-z0-9_.-]")
-        if aid not in heads:
-            heads[aid] = (line, row)
-            evidence[aid] = []
-        else:
-            first = heads[aid][1]
-            for col in ("subject", "relation", "object"):
-                if row[col] and row[col] != first[col]:
-                    raise CurationError(
-                        str(path), line, f"{col} {row[col]!r} differs from the first row of {aid!r}"
-                    )
-        evidence[aid].append(
-            _evidence(path, line, row, f"{aid}-{len(evidence[aid]) + 1}", entities, studies)
-        )
+        try:
+            _check_row(path, line, row, heads.get(aid))
+            eid = f"{aid}-{len(evidence.get(aid, ())) + 1}"
+            record = _evidence(path, line, row, eid, entities, studies)
+        except CurationError as exc:
+            if errors is None:
+                raise
+            errors.append(exc)
+            continue
+        heads.setdefault(aid, (line, row))
+        evidence.setdefault(aid, []).append(record)
+        lines.setdefault(aid, []).append(line)
     assertions = []
     for aid, (line, row) in heads.items():
-        _known(path, line, "subject", (row["subject"],), entities)
-        _known(path, line, "object", (row["object"],), entities)
         try:
-            relation = Relation(row["relation"])
-        except ValueError:
-            raise CurationError(
-                str(path),
-                line,
-                f"unknown relation {row['relation']!r}; use one of {_RELATION_NAMES}",
-            ) from None
-        contradicts = _multi(row["contradicts"])
-        for other in contradicts:
-            if other not in heads:
-                raise CurationError(str(path), line, f"contradicts unknown assertion {other!r}")
-        assertions.append(
-            Assertion(
-                id=aid,
-                subject=row["subject"],
-                relation=relation,
-                object=row["object"],
-                evidence=tuple(evidence[aid]),
-                contradicts=contradicts,
-                contradiction_note=row["contradiction_note"] or None,
+            assertions.append(_assertion(path, (line, row), evidence[aid], entities, heads))
+        except CurationError as exc:
+            if errors is None:
+                raise
+            errors.append(exc)
+            errors.extend(
+                CurationError(str(path), n, f"left out with its assertion {aid!r} (line {line})")
+                for n in lines[aid][1:]
             )
-        )
     return assertions
+
+
+def _check_row(path: Path, line: int, row: Row, head: tuple[int, Row] | None) -> None:
+    """A row's id is well formed, and a later row of an assertion repeats its first row's
+    subject, relation and object (or leaves them empty)."""
+    aid = row["assertion"]
+    if not _ID.match(aid):
+        raise CurationError(str(path), line, f"bad assertion id {aid!r}: use [A-Za-z0-9_.-]")
+    if head is None:
+        return
+    for col in ("subject", "relation", "object"):
+        if row[col] and row[col] != head[1][col]:
+            message = f"{col} {row[col]!r} differs from the first row of {aid!r}"
+            raise CurationError(str(path), line, message)
+
+
+def _assertion(
+    path: Path,
+    head: tuple[int, Row],
+    evidence: list[Evidence],
+    entities: dict[str, Entity],
+    assertion_ids: Collection[str],
+) -> Assertion:
+    """The assertion whose first row is ``head``: the checks that need the whole table."""
+    line, row = head
+    _known(path, line, "subject", (row["subject"],), entities)
+    _known(path, line, "object", (row["object"],), entities)
+    try:
+        relation = Relation(row["relation"])
+    except ValueError:
+        raise CurationError(
+            str(path),
+            line,
+            f"unknown relation {row['relation']!r}; use one of {_RELATION_NAMES}",
+        ) from None
+    contradicts = _multi(row["contradicts"])
+    for other in contradicts:
+        if other not in assertion_ids:
+            raise CurationError(str(path), line, f"contradicts unknown assertion {other!r}")
+    return Assertion(
+        id=row["assertion"],
+        subject=row["subject"],
+        relation=relation,
+        object=row["object"],
+        evidence=tuple(evidence),
+        contradicts=contradicts,
+        contradiction_note=row["contradiction_note"] or None,
+    )
 
 
 def _evidence(  # noqa: PLR0917 - private helper called once, with the row's full context

@@ -34,7 +34,6 @@ PubMed records), so it validates on its own and merges with the shipped data.
 from __future__ import annotations
 
 import re
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -432,8 +431,9 @@ def read_tsv(
 
     Entities, studies and reference numbers resolve against the shipped curation;
     ``entities_file`` (``entities.tsv`` columns) adds entities it lacks. Every bad row is
-    collected: the reader is run again without each row it rejects (the row is commented out,
-    so line numbers stay true), which costs one pass over the file per bad row.
+    collected: :func:`kg.curation.read_assertions` records the rows it rejects, and the rows
+    rejected by the checks it does not make (:func:`_tsv_problems`) are left out in one more
+    read, until a read rejects nothing new.
 
     Raises:
         NotFoundError: a file does not exist.
@@ -451,27 +451,17 @@ def read_tsv(
     if header is None:
         raise CurationError(str(path), 1, "empty file: no header")
     bad: list[CurationError] = []
-
-    def reject(line: int, message: str) -> None:
-        bad.append(CurationError(str(path), line, message))
-        lines[line - 1] = "#"
-
-    with tempfile.TemporaryDirectory(prefix="kg-import-") as tmp:
-        work = Path(tmp) / path.name
-        while True:
-            work.write_text("\n".join(lines) + "\n", encoding="utf-8")
-            try:
-                assertions = read_assertions(work, entities, base.studies)
-            except CurationError as exc:
-                if exc.line == header or lines[exc.line - 1] == "#":
-                    raise CurationError(str(path), exc.line, exc.message) from None
-                reject(exc.line, exc.message)
-                continue
-            problems = _tsv_problems(assertions, base, _row_lines(lines)[1])
-            if not problems:
-                break
-            for line, message in problems:
-                reject(line, message)
+    while True:
+        errors: list[CurationError] = []
+        skip = {e.line for e in bad}
+        assertions = read_assertions(path, entities, base.studies, errors=errors, skip=skip)
+        bad += errors
+        skip |= {e.line for e in errors}
+        left = {aid: [n for n in rows if n not in skip] for aid, rows in groups.items()}
+        problems = _tsv_problems(assertions, base, left)
+        bad += [CurationError(str(path), line, message) for line, message in problems]
+        if not errors and not problems:
+            break
     bad.sort(key=lambda e: e.line)
     return _tsv_imported(
         path, assertions=assertions, entities=entities, base=base, bad=tuple(bad), groups=groups
