@@ -29,9 +29,10 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from kg import io
-from kg.importer import MIRTARBASE_COLUMNS, safe_id
-from kg.model import Assertion, Entity, Evidence, Relation, StudyType
+from kg.curation.imported import safe_id
+from kg.curation.mirtarbase import MIRTARBASE_COLUMNS
+from kg.model.records import Assertion, Entity, Evidence, Relation, StudyType
+from kg.store import provenance, rdf
 
 DEFAULT_OUT = Path("/tmp/kg-bench")  # noqa: S108 - a scratch directory, by design
 SCALES = {"1e4": 10_000, "1e5": 100_000, "1e6": 1_000_000}
@@ -118,7 +119,7 @@ def write_mirtarbase(path: Path, sizes: dict[str, int], rng: random.Random) -> i
 
 def mechanism_graph(sizes: dict[str, int], rng: random.Random) -> tuple[int, Graph]:
     """Signed gene/pathway/process assertions with evidence, as an rdflib graph."""
-    graph = io.new_graph()
+    graph = rdf.new_graph()
     genes = _PowerLaw(rng, sizes["genes"], 0.8)
     pathways = _PowerLaw(rng, sizes["pathways"], 0.9)
     processes = _PowerLaw(rng, sizes["processes"], 0.7)
@@ -127,7 +128,7 @@ def mechanism_graph(sizes: dict[str, int], rng: random.Random) -> tuple[int, Gra
 
     def entity(eid: str, kind: str) -> str:
         if eid not in declared:
-            io.add_entity(graph, Entity(id=eid, type=kind, label=eid))
+            provenance.add_entity(graph, Entity(id=eid, type=kind, label=eid))
             declared.add(eid)
         return eid
 
@@ -162,7 +163,7 @@ def mechanism_graph(sizes: dict[str, int], rng: random.Random) -> tuple[int, Gra
             )
             for k in range(1, 1 + rng.choice((1, 1, 2)))
         )
-        io.add_assertion(
+        provenance.add_assertion(
             graph,
             Assertion(id=f"syn-{count}", subject=s, relation=relation, object=o, evidence=evidence),
         )
@@ -203,7 +204,7 @@ def main() -> None:
         start = time.perf_counter()
         rows = write_mirtarbase(directory / "mirtarbase.tsv", sizes, rng)
         count, graph = mechanism_graph(sizes, rng)
-        io.write_turtle(graph, directory / "mechanisms.ttl")
+        rdf.write_turtle(graph, directory / "mechanisms.ttl")
         print(
             f"{label}: {rows} miRTarBase rows, {count} mechanism assertions "
             f"({len(graph)} triples) in {time.perf_counter() - start:.1f} s -> {directory}"

@@ -61,10 +61,10 @@ def _maxrss_kb() -> int:
 
 
 def _child_load(store: str, files: list[Path]) -> dict[str, Any]:
-    from kg import io
+    from kg.store import rdf
 
     start = time.perf_counter()
-    graph = io.load(files, store=store)  # type: ignore[arg-type]
+    graph = rdf.load(files, store=store)  # type: ignore[arg-type]
     return {"seconds": time.perf_counter() - start, "triples": len(graph), "rss": _maxrss_kb()}
 
 
@@ -81,13 +81,13 @@ def _child_memory(files: list[Path], repeats: int) -> dict[str, Any]:
     """rdflib memory store: load, RDF -> networkx, trace pairs, SPARQL."""
     import networkx as nx
 
-    from kg import io
-    from kg.convert import to_networkx
-    from kg.knowledge import evidence_weights
-    from kg.paths import trace
+    from kg.reasoning.paths import trace
+    from kg.store import provenance, rdf
+    from kg.store.convert import to_networkx
+    from kg.store.knowledge import evidence_weights
 
     start = time.perf_counter()
-    graph = io.load(files)
+    graph = rdf.load(files)
     result: dict[str, Any] = {"load": time.perf_counter() - start}
     start = time.perf_counter()
     mechanisms = to_networkx(graph)
@@ -98,7 +98,7 @@ def _child_memory(files: list[Path], repeats: int) -> dict[str, Any]:
         hops: len(nx.ego_graph(undirected, HUB_MIRNA, radius=hops)) for hops in (1, 2, 3, 4)
     }
     start = time.perf_counter()
-    evidence = io.read_evidence(graph)
+    evidence = provenance.read_evidence(graph)
     result["read_evidence"] = time.perf_counter() - start
     weights = evidence_weights(evidence)
     rng = random.Random(7)  # noqa: S311 - reproducible pairs
@@ -135,11 +135,11 @@ def _child_oxigraph(files: list[Path], repeats: int) -> dict[str, Any]:
     """Oxigraph: kg.io.load(store="oxigraph") -> networkx; pyoxigraph's own SPARQL."""
     import pyoxigraph as ox
 
-    from kg import io
-    from kg.convert import to_networkx
+    from kg.store import rdf
+    from kg.store.convert import to_networkx
 
     start = time.perf_counter()
-    graph = io.load(files, store="oxigraph")
+    graph = rdf.load(files, store="oxigraph")
     result: dict[str, Any] = {"load": time.perf_counter() - start}
     start = time.perf_counter()
     to_networkx(graph)

@@ -12,27 +12,20 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import networkx as nx
 
-from kg.knowledge import Knowledge
-from kg.model import Evidence, StudyType
-from kg.viz import graph_page
+from kg.model.records import Evidence, StudyType
+from kg.store.knowledge import Knowledge
+from kg.views.page import graph_page
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checkout's tests/
+from tests.support import launch_chromium
+
 TYPES = ["GeneOrProtein", "MicroRNA", "BiologicalProcess", "Cytokine", "Pathway", "Disease"]
 
 
@@ -82,7 +75,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
         path = Path(tmp) / "large.html"
         path.write_text(page.html, encoding="utf-8")
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch_chromium(pw)
         draws = []
         for _ in range(args.runs):
             tab = browser.new_page(viewport={"width": 1600, "height": 1000})

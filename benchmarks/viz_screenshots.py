@@ -10,26 +10,18 @@ Writes the pages with kg.viz, opens them from file:// in headless Chromium (Debi
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
-from kg.knowledge import load_knowledge
-from kg.paths import trace
-from kg.viz import graph_html, trace_html
+from kg.reasoning.paths import trace
+from kg.store.knowledge import load_knowledge
+from kg.views.page import graph_html, trace_html
 
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checkout's tests/
+from tests.support import launch_chromium
 
 # The DOM point of a spot on the edge (30-70% along it) where a click hits that edge only.
 EDGE_POINT = """(id) => {
@@ -73,7 +65,7 @@ def main() -> None:
         diseases = {n for n, t in kg.mechanisms.nodes(data="type") if t == "Disease"}
         result = trace(kg.mechanisms, "miR-21", "apoptosis", no_pass_through=diseases)
         trace_html(kg, result, traced, hops=1)
-        browser = pw.chromium.launch(executable_path=args.chromium, args=ARGS)
+        browser = launch_chromium(pw, Path(args.chromium))
         page = browser.new_page(viewport={"width": 1600, "height": 1000}, device_scale_factor=2)
         _open(page, whole)
         page.screenshot(path=str(args.out / "review-graph.png"))

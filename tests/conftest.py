@@ -9,17 +9,18 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from kg import io, shipped
+from kg.model import shipped
+from kg.store import rdf
 
 
 @pytest.fixture(scope="session")
 def ontology() -> Graph:
-    return io.load([shipped.ontology_file()])
+    return rdf.load([shipped.ontology_file()])
 
 
 @pytest.fixture(scope="session")
 def data() -> Graph:
-    return io.load(shipped.data_files())
+    return rdf.load(shipped.data_files())
 
 
 @pytest.fixture(scope="session")

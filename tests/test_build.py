@@ -10,16 +10,17 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from kg import io, shipped
-from kg.build import build, curation_graph, entity_classes
-from kg.curation import read_curation
-from kg.errors import CurationError
+from kg.curation.build import build, curation_graph, entity_classes
+from kg.curation.tables import read_curation
+from kg.model import shipped
+from kg.model.errors import CurationError
+from kg.store import rdf
 
 
 def test_review_ttl_is_in_sync_with_the_curation_tables(ontology: Graph) -> None:
     curation = read_curation(shipped.data_dir() / "curation", entity_classes(ontology))
     built = curation_graph(curation)
-    stored = io.load([shipped.data_dir() / "review.ttl"])
+    stored = rdf.load([shipped.data_dir() / "review.ttl"])
     assert isomorphic(built, stored), "data/review.ttl is stale: run `kg build`"
 
 

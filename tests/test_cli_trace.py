@@ -213,18 +213,18 @@ def test_html_writes_one_offline_file(tmp_path: Path) -> None:
 
 
 def _tiny(tmp_path: Path) -> Path:
-    from kg import io
-    from kg.model import Assertion, Entity, Evidence, Relation
+    from kg.model.records import Assertion, Entity, Evidence, Relation
+    from kg.store import provenance, rdf
 
-    graph = io.new_graph()
-    io.add_entity(graph, Entity("ECM", "BiologicalProcess", "ECM degradation"))
+    graph = rdf.new_graph()
+    provenance.add_entity(graph, Entity("ECM", "BiologicalProcess", "ECM degradation"))
     for eid, label in (("MMP1", "MMP-1"), ("MMP3", "MMP-3")):
-        io.add_entity(graph, Entity(eid, "GeneOrProtein", label, synonyms=("MMP",)))
+        provenance.add_entity(graph, Entity(eid, "GeneOrProtein", label, synonyms=("MMP",)))
     evidence = (Evidence("e1", "q", "8.1", (18,)),)
-    io.add_assertion(graph, Assertion("a1", "MMP1", Relation.INCREASES, "ECM", evidence))
-    io.add_assertion(graph, Assertion("a2", "MMP3", Relation.INCREASES, "ECM", evidence))
+    provenance.add_assertion(graph, Assertion("a1", "MMP1", Relation.INCREASES, "ECM", evidence))
+    provenance.add_assertion(graph, Assertion("a2", "MMP3", Relation.INCREASES, "ECM", evidence))
     path = tmp_path / "tiny.ttl"
-    io.write_turtle(graph, path)
+    rdf.write_turtle(graph, path)
     return path
 
 

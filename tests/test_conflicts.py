@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from rdflib import Graph
 
-from kg import io
-from kg.conflicts import conflicts
-from kg.convert import to_networkx
-from kg.model import Assertion, Entity, Evidence, Relation, StudyType
+from kg.model.records import Assertion, Entity, Evidence, Relation, StudyType
+from kg.reasoning.conflicts import conflicts
+from kg.store import provenance, rdf
+from kg.store.convert import to_networkx
 
 
 def _evidence(eid: str, **kw: object) -> Evidence:
@@ -20,11 +20,11 @@ def _evidence(eid: str, **kw: object) -> Evidence:
 
 
 def _graph(assertions: list[Assertion]) -> Graph:
-    graph = io.new_graph()
+    graph = rdf.new_graph()
     for eid in ("AKT", "autophagy"):
-        io.add_entity(graph, Entity(eid, "BiologicalProcess", eid))
+        provenance.add_entity(graph, Entity(eid, "BiologicalProcess", eid))
     for assertion in assertions:
-        io.add_assertion(graph, assertion)
+        provenance.add_assertion(graph, assertion)
     return graph
 
 
@@ -41,7 +41,7 @@ def _pair(*, curated: bool) -> list[Assertion]:
 
 def test_opposite_signs_in_overlapping_context() -> None:
     graph = _graph(_pair(curated=False))
-    found = conflicts(graph, to_networkx(graph), io.read_evidence(graph))
+    found = conflicts(graph, to_networkx(graph), provenance.read_evidence(graph))
     assert [c.kind for c in found] == ["opposite-signs"]
     sides = {s.assertion: s.evidence for s in found[0].sides}
     assert sides == {"up": ("up-1",), "down": ("down-1",)}
@@ -49,7 +49,7 @@ def test_opposite_signs_in_overlapping_context() -> None:
 
 def test_curated_contradiction_is_reported_once_with_its_note() -> None:
     graph = _graph(_pair(curated=True))
-    found = conflicts(graph, to_networkx(graph), io.read_evidence(graph))
+    found = conflicts(graph, to_networkx(graph), provenance.read_evidence(graph))
     assert [(c.kind, c.note) for c in found] == [
         ("curated-contradiction", "8.2 activating, 8.4 inhibiting")
     ]
@@ -65,5 +65,5 @@ def test_disjoint_context_is_not_a_conflict_and_mismatches_are_listed() -> None:
         "down", "AKT", Relation.DECREASES, "autophagy", (_evidence("down-1", species=("mouse",)),)
     )
     graph = _graph([up, down])
-    found = conflicts(graph, to_networkx(graph), io.read_evidence(graph))
+    found = conflicts(graph, to_networkx(graph), provenance.read_evidence(graph))
     assert [(c.kind, c.note) for c in found] == [("citation-mismatch", "[130] is Wen et al.")]

@@ -8,10 +8,10 @@ from hypothesis import strategies as st
 from rdflib import RDF, Graph, Literal
 from rdflib.compare import isomorphic
 
-from kg import io
-from kg.convert import from_networkx, mechanism_subgraph, to_networkx
-from kg.model import Assertion, Entity, Evidence, Relation
-from kg.vocab import ENTITY, KG
+from kg.model.records import Assertion, Entity, Evidence, Relation
+from kg.model.vocab import ENTITY, KG
+from kg.store import provenance, rdf
+from kg.store.convert import from_networkx, mechanism_subgraph, to_networkx
 
 _IDS = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,8}", fullmatch=True)
 _TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=12)
@@ -56,11 +56,11 @@ def assertion_sets(draw: st.DrawFn) -> tuple[list[Entity], list[Assertion]]:
 
 
 def _graph(entities: list[Entity], assertions: list[Assertion]) -> Graph:
-    graph = io.new_graph()
+    graph = rdf.new_graph()
     for entity in entities:
-        io.add_entity(graph, entity)
+        provenance.add_entity(graph, entity)
     for assertion in assertions:
-        io.add_assertion(graph, assertion)
+        provenance.add_assertion(graph, assertion)
     return graph
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from kg.coverage import review_units
+from kg.curation.coverage import review_units
 
 
 def test_units_are_read_from_the_review(review_text: str) -> None:

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from kg.curation import (
+from kg.curation.tables import (
     ASSERTION_COLUMNS,
     ENTITY_COLUMNS,
     STUDY_COLUMNS,
     parse_citation,
     read_curation,
 )
-from kg.errors import CurationError
+from kg.model.errors import CurationError
 
 CLASSES = frozenset({"MicroRNA", "GeneOrProtein", "BiologicalProcess", "CellType", "Organism"})
 ENTITIES = [

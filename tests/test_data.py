@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rdflib import RDF, Graph, Literal, URIRef
 
-from kg.identifiers import load_tables
-from kg.review import find_quote, normalise
-from kg.vocab import ASSERTION, ENTITY, KG, REFERENCE, STUDY
+from kg.model.identifiers import load_tables
+from kg.model.review import find_quote, normalise
+from kg.model.vocab import ASSERTION, ENTITY, KG, REFERENCE, STUDY
 
 
 def test_every_quote_occurs_in_the_review(data: Graph, review_text: str) -> None:

@@ -21,11 +21,13 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
-from kg import export, io, shipped
 from kg.cli import cli
-from kg.convert import to_networkx
-from kg.errors import KGError
-from kg.vocab import PREFIXES
+from kg.model import shipped
+from kg.model.errors import KGError
+from kg.model.vocab import PREFIXES
+from kg.store import provenance, rdf
+from kg.store.convert import to_networkx
+from kg.views import export
 
 PTEN_EDGE = ("miR-21", "PTEN", "mir21-represses-pten")
 GRAPHML_NS = "{http://graphml.graphdrawing.org/xmlns}"
@@ -85,7 +87,7 @@ def test_turtle_with_ontology_read_by_rapper(tmp_path: Path) -> None:
         cli, ["export", "--format", "ttl", "--with-ontology", "--out", str(path)]
     )
     assert result.exit_code == 0, result.output
-    both = io.load([shipped.ontology_file(), *shipped.data_files()])
+    both = rdf.load([shipped.ontology_file(), *shipped.data_files()])
     count, parsed = _rapper_read(path, "turtle")
     assert count == len(both)
     assert set(parsed) == set(both)
@@ -159,7 +161,7 @@ def test_tsv_read_by_csv(tmp_path: Path, data: Graph) -> None:
         rows = list(csv.reader(handle, delimiter="\t"))
     header, body = rows[0], rows[1:]
     assert tuple(header) == export.TSV_COLUMNS
-    assert len(body) == len(io.read_evidence(data))
+    assert len(body) == len(provenance.read_evidence(data))
     assert all(len(row) == len(header) for row in body)
     records = [dict(zip(header, row, strict=True)) for row in body]
     assert len({r["evidence"] for r in records}) == len(records)
@@ -192,7 +194,7 @@ def test_cli_data_option(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
-    assert len(Graph().parse(out, format="nt")) == len(io.load([refs]))
+    assert len(Graph().parse(out, format="nt")) == len(rdf.load([refs]))
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -264,7 +266,7 @@ def test_unknown_format_in_library_raises() -> None:
 
 
 def test_cli_formats_match_library() -> None:
-    from kg import cli_export
+    from kg.cli import export as cli_export
 
     command = cli_export.COMMANDS[0]
     choice = next(p for p in command.params if p.name == "fmt").type

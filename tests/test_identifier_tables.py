@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from kg import shipped
-from kg.identifiers import PREFIX_TABLES, load_tables
-from kg.vocab import KG
+from kg.model import shipped
+from kg.model.identifiers import PREFIX_TABLES, load_tables
+from kg.model.vocab import KG
 
 BIOREGISTRY_PREFIX = {
     "HGNC": "hgnc",

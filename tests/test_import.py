@@ -7,20 +7,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg import io, shipped
 from kg.cli import cli
-from kg.curation import ASSERTION_COLUMNS
-from kg.errors import CurationError
-from kg.importer import (
-    MIRTARBASE_COLUMNS,
-    BadRowsError,
-    import_file,
-    read_mirtarbase,
-    read_tsv,
-    safe_id,
-)
-from kg.model import Entity
-from kg.validate import validate
+from kg.curation.imported import BadRowsError, safe_id
+from kg.curation.importer import import_file
+from kg.curation.mirtarbase import MIRTARBASE_COLUMNS, read_mirtarbase
+from kg.curation.tables import ASSERTION_COLUMNS
+from kg.curation.tsv import read_tsv
+from kg.curation.validate import validate
+from kg.model import shipped
+from kg.model.errors import CurationError
+from kg.model.records import Entity
+from kg.store import provenance, rdf
 
 HEADER = "\t".join(MIRTARBASE_COLUMNS)
 GOOD = [
@@ -56,8 +53,8 @@ def test_good_rows_round_trip(tmp_path: Path) -> None:
     code, stdout, stderr = _import(str(source), "--format", "mirtarbase", "--out", str(out))
     assert code == 0, stderr
     assert "imported 4 row(s) of 4 as 3 assertion(s)" in stdout
-    graph = io.load([out])
-    evidence = io.read_evidence(graph)
+    graph = rdf.load([out])
+    evidence = provenance.read_evidence(graph)
     assert sorted(evidence) == ["MIRT000001", "MIRT000001-2", "MIRT000002", "MIRT000003"]
     first, second = evidence["MIRT000001"], evidence["MIRT000001-2"]
     assert first.pmids == ("19956200",)
@@ -75,7 +72,7 @@ def test_good_rows_round_trip(tmp_path: Path) -> None:
     assert zebrafish.species == ()
     assert zebrafish.context == "Species (miRNA): Danio rerio; Species (Target Gene): Danio rerio"
     # The duplicate (miRNA, gene) pair is one assertion with both evidence, on the shipped ids.
-    from kg.convert import to_networkx
+    from kg.store.convert import to_networkx
 
     mechanisms = to_networkx(graph)
     edge = mechanisms.edges["miR-21", "PTEN", "miR-21-represses-PTEN"]
@@ -164,7 +161,7 @@ def test_skip_bad_imports_the_rest_and_reports_each_skipped_row(tmp_path: Path) 
     ]
     assert "imported 2 row(s) of 4" in stdout
     assert "skipped 2 bad row(s)" in stdout
-    assert sorted(io.read_evidence(io.load([out]))) == ["MIRT000001", "MIRT000002"]
+    assert sorted(provenance.read_evidence(rdf.load([out]))) == ["MIRT000001", "MIRT000002"]
 
 
 def test_bad_rows_error_without_skip(tmp_path: Path) -> None:
@@ -243,8 +240,8 @@ def test_tsv_import_round_trips_and_validates(tmp_path: Path) -> None:
     code, stdout, stderr = _import(str(source), "--format", "tsv", "--out", str(out))
     assert code == 0, stderr
     assert "as 1 assertion(s)" in stdout
-    graph = io.load([out])
-    assert list(io.read_evidence(graph)) == ["my-new-assertion-1"]
+    graph = rdf.load([out])
+    assert list(provenance.read_evidence(graph)) == ["my-new-assertion-1"]
     report = validate([out])
     assert report.ok, report.problems
 
@@ -273,7 +270,7 @@ def test_tsv_bad_rows_by_line_and_skip(tmp_path: Path) -> None:
     assert not out.exists()
     code, _, stderr = _import(str(source), "--format", "tsv", "--out", str(out), "--skip-bad")
     assert code == 0, stderr
-    assert list(io.read_evidence(io.load([out]))) == ["ok-one-1"]
+    assert list(provenance.read_evidence(rdf.load([out]))) == ["ok-one-1"]
 
 
 def test_tsv_rejects_shipped_assertion_ids(tmp_path: Path) -> None:

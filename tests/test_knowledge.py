@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kg import io, knowledge, shipped
-from kg.errors import NotFoundError
+from kg.model import shipped
+from kg.model.errors import NotFoundError
+from kg.store import knowledge, rdf
 
 
 def _copy(tmp_path: Path) -> list[Path]:
@@ -23,7 +24,7 @@ def _forbid_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
     def fail(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("parsed although the cache is fresh")
 
-    monkeypatch.setattr(io, "load", fail)
+    monkeypatch.setattr(rdf, "load", fail)
 
 
 def test_second_load_uses_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -74,5 +75,5 @@ def test_the_key_covers_the_code_that_derives_the_views(
 ) -> None:
     files = _copy(tmp_path)
     before = knowledge._key(files)
-    monkeypatch.setattr(knowledge, "_VIEW_CODE", (*knowledge._VIEW_CODE, "paths.py"))
+    monkeypatch.setattr(knowledge, "_VIEW_CODE", (*knowledge._VIEW_CODE, "reasoning/paths.py"))
     assert knowledge._key(files) != before

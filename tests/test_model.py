@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.model import Assertion, Evidence, Relation
+from kg.model.records import Assertion, Evidence, Relation
 
 
 def _evidence(**kwargs: object) -> Evidence:

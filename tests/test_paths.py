@@ -5,8 +5,9 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from kg.errors import KGError
-from kg.paths import downstream, trace, upstream
+from kg.model.errors import KGError
+from kg.reasoning.paths import trace
+from kg.reasoning.reach import downstream, upstream
 
 SIGNS = {"increases": 1, "decreases": -1, "partOf": 0, "regulates": 0}
 

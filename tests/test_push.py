@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -20,7 +18,8 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
-from kg.sparql import Engine, named_queries, run_query, serialize
+from kg.store.sparql import Engine, named_queries, run_query, serialize
+from tests.support import free_port, server_process
 
 
 def _oxigraph() -> str:
@@ -30,40 +29,14 @@ def _oxigraph() -> str:
     return found
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def oxigraph_server() -> Iterator[str]:
     """A real `oxigraph serve` (in-memory) on a free loopback port; yields its base URL."""
-    port = _free_port()
-    process = subprocess.Popen(
-        [_oxigraph(), "serve", "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                with urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=2):
-                    break
-            except (urllib.error.URLError, ConnectionError):
-                assert process.poll() is None, "oxigraph serve exited"
-                time.sleep(0.05)
-        else:
-            pytest.fail("oxigraph serve did not answer within 10 s")
+    base = f"http://127.0.0.1:{free_port()}"
+    command = [_oxigraph(), "serve", "--bind", base.removeprefix("http://")]
+    probe = f"{base}/query?query=ASK%7B%7D"
+    with server_process(command, url=probe, timeout=10):
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 def _remote(base: str, query: str) -> Any:
@@ -107,7 +80,7 @@ def test_push_into_a_named_graph(oxigraph_server: str) -> None:
 
 
 def test_push_to_nothing_fails_with_its_exit_code() -> None:
-    port = _free_port()
+    port = free_port()
     result = subprocess.run(
         [sys.executable, "-m", "kg", "push", "--endpoint", f"http://127.0.0.1:{port}/store",
          "--timeout", "5"],

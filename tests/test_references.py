@@ -6,10 +6,10 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from kg.build import reference_graph
-from kg.errors import KGError
-from kg.references import parse_references
-from kg.vocab import KG
+from kg.curation.build import reference_graph
+from kg.model.errors import KGError
+from kg.model.references import parse_references
+from kg.model.vocab import KG
 
 
 def test_all_171_entries_parse_in_order(review_text: str) -> None:

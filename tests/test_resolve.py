@@ -3,7 +3,8 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from kg.resolve import AmbiguousNameError, UnknownNameError, name_key, resolve
+from kg.model.names import name_key
+from kg.reasoning.resolve import AmbiguousNameError, UnknownNameError, resolve
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import select
 import socket
-import subprocess
 import sys
 import threading
 import urllib.error
@@ -20,39 +19,29 @@ import pytest
 from click.testing import CliRunner
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
-from kg import shipped
 from kg.cli import cli
-from kg.serve import Settings, make_app, negotiate
-from kg.sparql import Engine, named_queries
+from kg.model import shipped
+from kg.store.endpoint import Settings, make_app, negotiate
+from kg.store.sparql import Engine, named_queries
+from tests.support import Server, server_process
 
 CROSS_JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def _printed_url(server: Server) -> str | None:
+    """The URL `kg serve` prints as its first line, once it has printed it."""
+    first = server.log_text().partition("\n")
+    return first[0].strip() if first[1] else None
 
 
 @pytest.fixture(scope="module")
 def endpoint() -> Iterator[str]:
     """`kg serve` on a free loopback port, in its own process."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kg", "serve", "--port", "0", "--timeout", "2", "--workers", "2"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        assert process.stdout is not None
-        ready, _, _ = select.select([process.stdout], [], [], 60)
-        assert ready, "kg serve printed no URL within 60 s"
-        url = process.stdout.readline().strip()
-        assert url.startswith("http://127.0.0.1:"), url
-        assert url.endswith("/sparql"), url
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        for stream in (process.stdout, process.stderr):
-            if stream is not None:
-                stream.close()
+    command = [sys.executable, "-m", "kg", "serve", "--port", "0", "--timeout", "2"]
+    with server_process([*command, "--workers", "2"], url=_printed_url, timeout=60) as server:
+        assert server.url.startswith("http://127.0.0.1:"), server.url
+        assert server.url.endswith("/sparql"), server.url
+        yield server.url
 
 
 def _expected() -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""kg.sparql and `kg sparql`: refusals before evaluation, timeouts, row caps, formats, named
+"""kg.store.sparql and `kg sparql`: refusals before evaluation, timeouts, row caps, formats, named
 queries, persistent stores."""
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from kg import shipped
 from kg.cli import cli
-from kg.sparql import (
+from kg.model import shipped
+from kg.store.sparql import (
     Engine,
     QueryRefusedError,
     QuerySyntaxError,

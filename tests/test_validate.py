@@ -1,4 +1,4 @@
-"""kg.validate finds each kind of problem, and the shipped data has none."""
+"""kg.curation.validate finds each kind of problem, and the shipped data has none."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kg import shipped
-from kg.validate import Problem, validate
+from kg.curation.validate import Problem, validate
+from kg.model import shipped
 
 # A minimal valid document: two entities, one assertion, one evidence, one reference.
 VALID = """\
@@ -141,22 +141,22 @@ def test_iri_with_space_and_undeclared_term(tmp_path: Path) -> None:
 
 
 def test_imported_evidence_cites_pubmed_and_quotes_its_source(tmp_path: Path) -> None:
-    from kg import io
-    from kg.model import Assertion, Entity, Evidence, Relation
+    from kg.model.records import Assertion, Entity, Evidence, Relation
+    from kg.store import provenance, rdf
 
-    graph = io.new_graph()
-    io.add_entity(graph, Entity("hsa-miR-20a-5p", "MicroRNA", "hsa-miR-20a-5p"))
-    io.add_entity(graph, Entity("HIF1A", "GeneOrProtein", "HIF1A", xrefs=("HGNC:4910",)))
+    graph = rdf.new_graph()
+    provenance.add_entity(graph, Entity("hsa-miR-20a-5p", "MicroRNA", "hsa-miR-20a-5p"))
+    provenance.add_entity(graph, Entity("HIF1A", "GeneOrProtein", "HIF1A", xrefs=("HGNC:4910",)))
     evidence = Evidence(
         id="MIRT000002", quote="MIRT000002 hsa-miR-20a-5p HIF1A", section="miRTarBase",
         references=(), pmids=("18632605",), source="miRTarBase", source_record="MIRT000002",
     )  # fmt: skip
     assertion = Assertion("m1", "hsa-miR-20a-5p", Relation.REPRESSES_TARGET, "HIF1A", (evidence,))
-    io.add_assertion(graph, assertion)
+    provenance.add_assertion(graph, assertion)
     path = tmp_path / "imported.ttl"
-    io.write_turtle(graph, path)
+    rdf.write_turtle(graph, path)
     assert validate([path]).problems == ()
-    assert io.read_evidence(io.load([path]))["MIRT000002"].pmids == ("18632605",)
+    assert provenance.read_evidence(rdf.load([path]))["MIRT000002"].pmids == ("18632605",)
     broken = path.read_text().replace('kg:pmid "18632605"', 'kg:pmid "PMC18632605"')
     path.write_text(broken)
     problems = validate([path]).problems

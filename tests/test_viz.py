@@ -16,11 +16,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kg.cli import cli
-from kg.errors import KGError, NotFoundError
-from kg.knowledge import Knowledge, evidence_filter, load_knowledge
-from kg.model import Evidence, Level, StudyType
-from kg.paths import trace
-from kg.viz import PHYSICS_LIMIT, escape_json, graph_html, graph_page, layout, trace_page
+from kg.model.errors import KGError, NotFoundError
+from kg.model.records import Evidence, Level, StudyType
+from kg.reasoning.paths import trace
+from kg.store.knowledge import Knowledge, evidence_filter, load_knowledge
+from kg.views.layout import PHYSICS_LIMIT, layout
+from kg.views.page import escape_json, graph_html, graph_page, trace_page
 
 # vis-network's core-js polyfill holds the string "<script>" (harmless inside a script).
 VIS_SCRIPT_TAGS = (

@@ -10,7 +10,6 @@ that is a failure.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,22 +18,12 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from kg.knowledge import Knowledge, load_knowledge
-from kg.model import Evidence
-from kg.paths import trace
-from kg.viz import graph_html, trace_html
+from kg.model.records import Evidence
+from kg.reasoning.paths import trace
+from kg.store.knowledge import Knowledge, load_knowledge
+from kg.views.page import graph_html, trace_html
+from tests.support import CHROMIUM, launch_chromium, require
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # A point along an edge (from 30% to 70% of its length) where a click hits that edge only.
 EDGE_POINT = """(id) => {
   const n = window.kgViz.network, e = window.kgViz.edges.get(id);
@@ -72,22 +61,16 @@ def _labelled_chain(labels: tuple[str, ...]) -> Knowledge:
     return Knowledge(paths=(), mechanisms=graph, entities=graph, evidence=evidence, references={})
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (required under CI)")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is missing: apt-get install -y chromium")
+        require(f"{CHROMIUM} is missing: apt-get install -y chromium")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _unavailable("playwright is not installed: pip install playwright")
+        require("playwright is not installed: pip install playwright")
     with sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        launched = launch_chromium(pw)
         yield launched
         launched.close()
 

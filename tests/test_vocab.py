@@ -5,8 +5,8 @@ from __future__ import annotations
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from kg.model import Relation
-from kg.vocab import KG, term
+from kg.model.records import Relation
+from kg.model.vocab import KG, term
 
 
 def _kg_terms(graph: Graph) -> set[str]:

@@ -1,0 +1,74 @@
+"""Command-line commands for export (registered on the ``kg`` group by :mod:`kg.cli`).
+
+The library (:mod:`kg.views.export`) does the work; this module only translates options.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kg.cli.options import data_option
+
+__all__ = ["COMMANDS"]
+
+# The same tuple as kg.views.export.FORMATS, spelled out so that importing the CLI stays cheap.
+_FORMATS = ("ttl", "nt", "jsonld", "graphml", "nodelink", "tsv")
+
+
+@click.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(_FORMATS),
+    required=True,
+    help="ttl, nt, jsonld: the RDF graph. graphml (Cytoscape; plain attribute values), "
+    "nodelink (networkx JSON, evidence nested): the mechanism network. tsv: one row per "
+    "assertion × evidence.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write to this file (atomically) instead of standard output.",
+)
+@data_option("export")
+@click.option(
+    "--with-ontology",
+    is_flag=True,
+    help="ttl, nt, jsonld: include the vocabulary (ontology/kg.ttl) in the output.",
+)
+def export(fmt: str, out: Path | None, data: tuple[Path, ...], with_ontology: bool) -> None:
+    """Export the graph as RDF, a network (GraphML, node-link JSON) or a table (TSV).
+
+    The network formats hold the mechanism graph: entities as nodes, assertions as edges
+    (edge id = assertion id) with their evidence: quotes, sections, references, study types,
+    species, cell types, evidence level and flags. Several values in one GraphML attribute
+    or TSV cell are joined with " | ".
+
+    \b
+    Examples:
+      kg export --format ttl --with-ontology --out kg.ttl
+      kg export --format graphml --out kg.graphml    # File > Import > Network in Cytoscape
+      kg export --format tsv > evidence.tsv
+    """
+    from kg.model import shipped
+    from kg.model.errors import UsageError
+    from kg.store import rdf
+    from kg.views.export import RDF_FORMATS, write_atomic
+    from kg.views.export import export as run
+
+    if with_ontology and fmt not in RDF_FORMATS:
+        raise UsageError(f"--with-ontology applies to {', '.join(RDF_FORMATS)}, not {fmt}")
+    files = list(data) or shipped.data_files()
+    if with_ontology:
+        files = [shipped.ontology_file(), *files]
+    text = run(rdf.load(files), fmt)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(text, out)
+
+
+COMMANDS: list[click.Command] = [export]

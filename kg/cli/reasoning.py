@@ -1,0 +1,198 @@
+"""Commands that answer questions: ``kg trace``, ``kg upstream``, ``kg downstream``,
+``kg conflicts``. The library (:mod:`kg.reasoning`, :mod:`kg.views`) does the work; these only
+translate options."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kg.cli.options import data_option, evidence_keep, filter_options
+
+__all__ = ["COMMANDS"]
+
+
+def _through_disease_option(func: Any) -> Any:
+    return click.option(
+        "--through-disease",
+        is_flag=True,
+        help="Let paths pass through disease nodes (feedback loops such as IVDD → TNF-α).",
+    )(func)
+
+
+@click.command()
+@click.argument("source")
+@click.argument("target")
+@click.option("--max-hops", default=5, show_default=True, type=click.IntRange(1, 10))
+@click.option(
+    "--limit", default=10, show_default=True, type=click.IntRange(1), help="Paths to show."
+)
+@click.option("--via", multiple=True, help="Paths must pass through this entity (repeatable).")
+@click.option(
+    "--avoid", multiple=True, help="Paths must not pass through this entity (repeatable)."
+)
+@filter_options
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "tsv"]), default="text", show_default=True
+)
+@click.option(
+    "--max-paths",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Cap on paths enumerated.",
+)
+@click.option(
+    "--time-limit",
+    default=5.0,
+    show_default=True,
+    type=click.FloatRange(0.01),
+    help="Seconds of search.",
+)
+@click.option(
+    "--html",
+    "html",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the paths, highlighted in their neighbourhood, as one offline HTML file.",
+)
+@_through_disease_option
+@data_option()
+def trace(
+    source: str,
+    target: str,
+    max_hops: int,
+    limit: int,
+    via: tuple[str, ...],
+    avoid: tuple[str, ...],
+    cell_type: tuple[str, ...],
+    species: tuple[str, ...],
+    study_type: tuple[str, ...],
+    evidence: str,
+    fmt: str,
+    max_paths: int,
+    time_limit: float,
+    html: Path | None,
+    through_disease: bool,
+    data: tuple[Path, ...],
+) -> None:
+    """Signed paths from SOURCE to TARGET with the evidence for every hop.
+
+    Paths are ranked fewest hops first, then by strength of evidence; the net effect of each
+    path is the product of its signs (→ increases, ⊣ decreases), and a summary says whether
+    all paths agree. Names may be labels, synonyms or identifiers (miR-21, hsa-miR-21-5p,
+    TNF-alpha, HGNC:9588). Paths do not pass through disease nodes (IVDD...) unless
+    --through-disease is given.
+    """
+    from kg.reasoning.paths import trace as run
+    from kg.reasoning.resolve import resolve
+    from kg.store.knowledge import evidence_weights, load_knowledge
+    from kg.views import answers
+
+    kg = load_knowledge(list(data) or None)
+    keep = evidence_keep(kg, cell_type, species, study_type, evidence)
+    result = run(
+        kg.mechanisms,
+        resolve(kg.mechanisms, source),
+        resolve(kg.mechanisms, target),
+        max_hops=max_hops,
+        limit=limit,
+        via=[resolve(kg.mechanisms, v) for v in via],
+        avoid=[resolve(kg.mechanisms, a) for a in avoid],
+        keep_evidence=keep,
+        evidence_weight=evidence_weights(kg.evidence),
+        max_paths=max_paths,
+        time_limit=time_limit,
+        no_pass_through=() if through_disease else kg.nodes_of_type("Disease"),
+    )
+    if fmt == "json":
+        click.echo(json.dumps(answers.trace_json(kg, result), indent=2, ensure_ascii=False))
+    elif fmt == "tsv":
+        click.echo(answers.trace_tsv(kg, result), nl=False)
+    else:
+        click.echo(answers.trace_text(kg, result), nl=False)
+    if html is not None:
+        from kg.views.page import trace_html
+
+        trace_html(kg, result, html, keep_evidence=keep)
+        click.echo(f"wrote {html}", err=True)
+
+
+def _reach_command(direction: str) -> click.Command:
+    @click.argument("entity")
+    @click.option("--max-hops", default=3, show_default=True, type=click.IntRange(1, 10))
+    @filter_options
+    @click.option(
+        "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    )
+    @_through_disease_option
+    @data_option()
+    def command(
+        entity: str,
+        max_hops: int,
+        cell_type: tuple[str, ...],
+        species: tuple[str, ...],
+        study_type: tuple[str, ...],
+        evidence: str,
+        fmt: str,
+        through_disease: bool,
+        data: tuple[Path, ...],
+    ) -> None:
+        from kg.reasoning import reach
+        from kg.reasoning.resolve import resolve
+        from kg.store.knowledge import evidence_weights, load_knowledge
+        from kg.views import answers
+
+        kg = load_knowledge(list(data) or None)
+        run = reach.upstream if direction == "upstream" else reach.downstream
+        node = resolve(kg.mechanisms, entity)
+        reached = run(
+            kg.mechanisms,
+            node,
+            max_hops=max_hops,
+            keep_evidence=evidence_keep(kg, cell_type, species, study_type, evidence),
+            evidence_weight=evidence_weights(kg.evidence),
+            no_pass_through=() if through_disease else kg.nodes_of_type("Disease"),
+        )
+        if fmt == "json":
+            payload = answers.reach_json(kg, node, direction, reached)
+            click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        else:
+            click.echo(answers.reach_text(kg, node, direction, reached), nl=False)
+
+    command.__doc__ = (
+        "What regulates ENTITY: each upstream entity, its net effect and shortest path."
+        if direction == "upstream"
+        else "What ENTITY affects: each downstream entity, net effect and shortest path."
+    )
+    return click.command(name=direction)(command)
+
+
+upstream = _reach_command("upstream")
+downstream = _reach_command("downstream")
+
+
+@click.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@data_option()
+def conflicts(fmt: str, data: tuple[Path, ...]) -> None:
+    """Disagreements: opposite signs in overlapping context, contradictions the curation
+    flagged, and citations that point to the wrong reference, each with its quotes."""
+    from kg.reasoning.conflicts import conflicts as run
+    from kg.store.knowledge import load_knowledge, load_rdf
+    from kg.views import reports
+
+    kg = load_knowledge(list(data) or None)
+    found = run(load_rdf(kg.paths), kg.mechanisms, kg.evidence)
+    if fmt == "json":
+        click.echo(json.dumps(reports.conflicts_json(kg, found), indent=2, ensure_ascii=False))
+    else:
+        click.echo(reports.conflicts_text(kg, found), nl=False)
+
+
+COMMANDS: list[click.Command] = [trace, upstream, downstream, conflicts]

@@ -1,0 +1,2 @@
+"""The curated data: the curation tables, build, import (one module per source format),
+validation, coverage and counts."""

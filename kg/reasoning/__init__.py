@@ -1,0 +1,2 @@
+"""Answers from the graph: name resolution, signed path search (trace, upstream, downstream)
+and conflicts."""

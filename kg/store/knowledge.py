@@ -1,0 +1,199 @@
+"""The graph loaded in the forms the queries need: the networkx mechanism view, evidence and
+reference records, and every entity's names (for resolving filter values).
+
+Deriving these from Turtle means parsing every file; a repeated call on unchanged data reads
+them from a cache instead, keyed by the SHA-256 of the files' content and of the kg code that
+derives the views, so an edited file (or an upgraded kg) is parsed again. The cache lives in
+``$KG_CACHE_DIR`` or ``$XDG_CACHE_HOME/kg`` (default ``~/.cache/kg``); ``KG_CACHE_DIR=off``
+disables it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kg.model import __version__, shipped
+from kg.model.errors import NotFoundError
+from kg.model.records import Evidence, Level, Reference, StudyType
+
+if TYPE_CHECKING:  # rdflib is imported only when the files must be parsed (a cache miss)
+    import networkx as nx
+    from rdflib import Graph
+
+__all__ = [
+    "Knowledge",
+    "cache_dir",
+    "derive",
+    "evidence_filter",
+    "evidence_weights",
+    "load_knowledge",
+    "load_rdf",
+]
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """Everything the trace, upstream/downstream and conflicts commands read."""
+
+    paths: tuple[Path, ...]
+    mechanisms: nx.MultiDiGraph
+    entities: nx.MultiDiGraph
+    evidence: dict[str, Evidence]
+    references: dict[int, Reference]
+
+    def label(self, node: str) -> str:
+        """The display label of an entity id."""
+        if node in self.entities:
+            return str(self.entities.nodes[node].get("label", node))
+        return node
+
+    def nodes_of_type(self, type_name: str) -> set[str]:
+        """Ids of the mechanism nodes of one kg class (``"Disease"``, ``"MicroRNA"``...)."""
+        return {n for n, t in self.mechanisms.nodes(data="type") if t == type_name}
+
+
+def _files(paths: Sequence[Path] | None) -> tuple[Path, ...]:
+    files = tuple(Path(p) for p in paths) if paths else tuple(shipped.data_files())
+    for path in files:
+        if not path.is_file():
+            raise NotFoundError(f"{path}: no such file")
+    return files
+
+
+def load_rdf(paths: Sequence[Path] | None = None) -> Graph:
+    """The RDF graph of Turtle files (default: the shipped data)."""
+    from kg.store import rdf
+
+    return rdf.load(_files(paths))
+
+
+def cache_dir() -> Path | None:
+    """Where derived views are cached, or None when caching is off."""
+    configured = os.environ.get("KG_CACHE_DIR")
+    if configured == "off":
+        return None
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "kg"
+
+
+# The modules whose code decides what the cached views contain: a change to any of them
+# (a new Evidence field, say) must not be answered from a cache written by the old code.
+_VIEW_CODE = (
+    "model/records.py",
+    "store/rdf.py",
+    "store/provenance.py",
+    "store/convert.py",
+    "store/knowledge.py",
+)
+
+
+def _key(files: Iterable[Path]) -> str:
+    digest = hashlib.sha256(f"kg {__version__}\n".encode())
+    package = Path(__file__).resolve().parent.parent  # kg/
+    for name in _VIEW_CODE:
+        digest.update(hashlib.sha256((package / name).read_bytes()).digest())
+    for path in files:
+        digest.update(str(path.resolve()).encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def derive(graph: Graph, paths: tuple[Path, ...] = ()) -> Knowledge:
+    """The query views of an RDF graph already in memory (``paths``: where it came from)."""
+    from kg.store import provenance
+    from kg.store.convert import entity_nodes, to_networkx
+
+    return Knowledge(
+        paths=paths,
+        mechanisms=to_networkx(graph),
+        entities=entity_nodes(graph),
+        evidence=provenance.read_evidence(graph),
+        references=provenance.read_references(graph),
+    )
+
+
+def load_knowledge(paths: Sequence[Path] | None = None, *, cache: bool = True) -> Knowledge:
+    """Load Turtle files (default: the shipped data) and derive the query views.
+
+    Example:
+        >>> kg = load_knowledge()
+        >>> kg.mechanisms.has_edge("miR-21", "PTEN"), kg.references[20].year
+        (True, 2018)
+    """
+    files = _files(paths)
+    directory = cache_dir() if cache else None
+    target = directory / f"{_key(files)}.pickle" if directory else None
+    if target is not None and target.is_file():
+        try:
+            with target.open("rb") as handle:
+                views = pickle.load(handle)  # noqa: S301 - our own cache file, keyed by content
+            return Knowledge(files, *views)
+        except (OSError, pickle.UnpicklingError, EOFError, TypeError, AttributeError):
+            pass  # a broken or foreign cache entry: rebuild it below
+    from kg.store import rdf
+
+    knowledge = derive(rdf.load(files), files)
+    if target is not None:
+        _store(
+            target,
+            (knowledge.mechanisms, knowledge.entities, knowledge.evidence, knowledge.references),
+        )
+    return knowledge
+
+
+def _store(target: Path, views: object) -> None:
+    """Write the cache entry atomically; a cache that cannot be written is simply skipped."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(views, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, target)
+    except OSError:
+        return
+
+
+def evidence_filter(
+    evidence: dict[str, Evidence],
+    *,
+    cell_types: Iterable[str] = (),
+    species: Iterable[str] = (),
+    study_types: Iterable[StudyType] = (),
+    stated_only: bool = False,
+) -> Callable[[str], bool] | None:
+    """A predicate on evidence ids: keep evidence whose context matches every given filter.
+
+    Each filter lists accepted values; evidence that names none of them is dropped (evidence
+    that does not record the dimension at all is dropped too, since it cannot be shown to
+    match). Returns None when no filter is set.
+    """
+    cells, kinds, types = set(cell_types), set(species), set(study_types)
+    if not (cells or kinds or types or stated_only):
+        return None
+
+    def keep(eid: str) -> bool:
+        record = evidence.get(eid)
+        if record is None:
+            return False
+        return (
+            (not cells or bool(cells & set(record.cell_types)))
+            and (not kinds or bool(kinds & set(record.species)))
+            and (not types or bool(types & set(record.study_types)))
+            and (not stated_only or record.level is Level.STATED)
+        )
+
+    return keep
+
+
+def evidence_weights(evidence: dict[str, Evidence]) -> dict[str, float]:
+    """Ranking weight of each evidence: 1 when stated in the review, 0.5 when inferred."""
+    return {e.id: 1.0 if e.level is Level.STATED else 0.5 for e in evidence.values()}

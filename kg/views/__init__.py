@@ -1,0 +1,2 @@
+"""What people and other tools read: text, JSON and TSV answers, reports, the offline HTML
+pages, and exports."""

@@ -1,0 +1,1 @@
+"""The test suite (a package, so that the tests and the benchmarks share tests/support.py)."""
