@@ -44,7 +44,7 @@ def stats(graph: Graph) -> Stats:
         if isinstance(cls, URIRef) and str(cls).startswith(str(KG._NS))
     } - {KG.Assertion, KG.Evidence, KG.Reference, KG.Study}
     entity_types: Counter[str] = Counter()
-    for cls in entity_classes:
+    for cls in sorted(entity_classes):  # ties in most_common() keep this order: stable output
         entity_types[_local(cls)] = sum(1 for _ in graph.subjects(RDF.type, cls))
     assertions = set(graph.subjects(RDF.type, KG.Assertion))
     relations = Counter(_local(graph.value(a, RDF.predicate)) for a in assertions)
