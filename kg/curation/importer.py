@@ -62,10 +62,14 @@ def import_file(
         CurationError: the file's header is not that of ``fmt``.
         NotFoundError: the file does not exist.
     """
+    if fmt != "tsv" and entities_file is not None:
+        raise KGError("--entities applies to --format tsv only")
     if fmt == "mirtarbase":
-        if entities_file is not None:
-            raise KGError("--entities applies to --format tsv only")
         imported = read_mirtarbase(path)
+    elif fmt == "indra":
+        from kg.curation.indra import read_indra
+
+        imported = read_indra(path)
     else:
         imported = read_tsv(path, entities_file=entities_file)
     if imported.bad and not skip_bad:

@@ -41,8 +41,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FORMATS",
-    "KGX_SUFFIXES",
     "JOIN",
+    "KGX_SUFFIXES",
     "RDF_FORMATS",
     "TSV_COLUMNS",
     "evidence_rows",
@@ -305,10 +305,8 @@ def export(graph: Graph, fmt: str) -> str:
         # Sorted lines, so that two exports of the same graph are byte-identical.
         lines = graph.serialize(format="nt").splitlines(keepends=True)
         return "".join(sorted(line for line in lines if line.strip()))
-    if fmt == "jsonld":
-        return _jsonld(graph)
-    if fmt == "tsv":
-        return _tsv(graph)
+    if fmt in ("jsonld", "tsv", "indra", "bel", "cx2"):
+        return _text(graph, fmt)
     if fmt == "graphml":
         import networkx as nx
 
@@ -318,15 +316,19 @@ def export(graph: Graph, fmt: str) -> str:
 
         data = nx.node_link_data(nested_graph(graph), edges="edges")
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    if fmt in ("indra", "bel", "cx2"):
-        return _exchange(graph, fmt)
     if fmt == "kgx":
-        raise UsageError("kgx is two files: give --out BASE (writes BASE_nodes.tsv, BASE_edges.tsv)")
+        raise UsageError(
+            "kgx is two files: give --out BASE (writes BASE_nodes.tsv, BASE_edges.tsv)"
+        )
     raise UsageError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
-def _exchange(graph: Graph, fmt: str) -> str:
-    """The exchange formats of :mod:`kg.views.formats` (INDRA, BEL, CX2)."""
+def _text(graph: Graph, fmt: str) -> str:
+    """JSON-LD, TSV and the one-file exchange formats of :mod:`kg.views.formats`."""
+    if fmt == "jsonld":
+        return _jsonld(graph)
+    if fmt == "tsv":
+        return _tsv(graph)
     view = derive(graph)
     if fmt == "indra":
         from kg.views.formats.indra import indra_json

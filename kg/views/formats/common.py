@@ -102,6 +102,7 @@ def evidence_annotations(view: Knowledge, ev: Evidence) -> dict[str, Any]:
         "section": ev.section,
         "citation_printed": ev.citation_printed,
         "references": [reference_label(view, n) for n in ev.references],
+        "reference_numbers": list(ev.references),
         "citation_mismatch": ev.citation_mismatch,
         "citation_note": ev.citation_note,
         "study": ev.study,
