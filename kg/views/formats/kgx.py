@@ -6,7 +6,8 @@ its superclass's). A node's id is its preferred identifier in Biolink's prefix s
 (``HGNC:9588``, ``mirbase:MI0000077``, ``GO:0043491``, ``MESH:D017209``) when no other entity
 shares it, else kg's own CURIE ``ent:<id>`` (FamPlex is not a Biolink prefix, so FamPlex ids go
 to ``xref`` only). One edge per assertion: ``primary_knowledge_source`` ``infores:kg-ivd``,
-``knowledge_level`` ``knowledge_assertion``, ``agent_type`` ``manual_agent``, ``publications``
+``knowledge_level`` ``knowledge_assertion`` and ``agent_type`` ``manual_agent`` for edges curated
+from the review (``not_provided`` for imported evidence), ``publications``
 the review's DOI and the PubMed ids of imported evidence; signed causal edges add
 ``qualified_predicate`` ``biolink:causes`` and ``object_direction_qualifier``
 ``increased`` / ``decreased``; ``kg_relation``, ``kg_sign`` and ``kg_evidence`` keep kg's own
@@ -181,6 +182,7 @@ def kgx_tables(view: Knowledge, ontology: Graph | None = None) -> tuple[str, str
         reviewed = any(not ev.pmids for ev in edge.evidence)
         publications = ([f"doi:{REVIEW_DOI}"] if reviewed else []) + list(pmids)
         signed = edge.causal and edge.sign != 0
+        curated = all(ev.source is None for ev in edge.evidence)  # read from the review by people
         edge_rows.append(
             {
                 "id": edge.key,
@@ -189,8 +191,8 @@ def kgx_tables(view: Knowledge, ontology: Graph | None = None) -> tuple[str, str
                 "object": ids[edge.target],
                 "category": association,
                 "primary_knowledge_source": KNOWLEDGE_SOURCE,
-                "knowledge_level": "knowledge_assertion",
-                "agent_type": "manual_agent",
+                "knowledge_level": "knowledge_assertion" if curated else "not_provided",
+                "agent_type": "manual_agent" if curated else "not_provided",
                 "publications": "|".join(publications),
                 "qualified_predicate": "biolink:causes" if signed else "",
                 "object_direction_qualifier": ("increased" if edge.sign > 0 else "decreased")
