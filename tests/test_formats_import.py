@@ -153,3 +153,19 @@ def test_a_file_that_is_not_statements_is_one_error(tmp_path: Path) -> None:
     assert done.exit_code != 0
     assert done.stderr.startswith(f"kg: error: {path}:1: not JSON")
     assert "Traceback" not in done.output
+
+
+def test_kg_evidence_citing_the_review_itself_keeps_it(tmp_path: Path) -> None:
+    notes = {"section": "1", "cites_review": True}
+    ev = {"source_api": "kg", "source_id": "e1", "text": "a sentence", "annotations": notes}
+    stmt = _statement("Activation", _agent("PTEN", HGNC="9588"), _agent("new thing"), ev)
+    path, out = tmp_path / "review.json", tmp_path / "review.ttl"
+    path.write_text(json.dumps([stmt]), encoding="utf-8")
+    result = read_indra(path)
+    assert result.bad == ()
+    evidence = result.assertions[0].evidence[0]
+    assert evidence.cites_review
+    assert evidence.references == ()
+    done = CliRunner().invoke(cli, ["import", str(path), "--format", "indra", "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    assert next(iter(derive(rdf.load([out])).evidence.values())).cites_review

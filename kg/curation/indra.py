@@ -157,8 +157,9 @@ class _Builder:
 
     def _sources(
         self, record: Mapping[str, Any], source: str, notes: Mapping[str, Any]
-    ) -> tuple[list[str], list[int]]:
-        """The PubMed ids and (for kg's own evidence) review reference numbers of an evidence."""
+    ) -> tuple[list[str], list[int], bool]:
+        """The PubMed ids and, for kg's own evidence, the review's reference numbers and whether
+        it cites the review itself."""
         refs = record.get("text_refs") or {}
         pmids = [str(p) for p in (record.get("pmid"), refs.get("PMID")) if p]
         for pmid in pmids:
@@ -167,13 +168,14 @@ class _Builder:
         numbers = (notes.get("reference_numbers") or []) if source == "kg" else []
         if not isinstance(numbers, list) or any(n not in self.references for n in numbers):
             raise _RejectedError(f"reference_numbers {numbers!r} are not entries of the review")
-        if not pmids and not numbers:
+        review = source == "kg" and notes.get("cites_review") is True
+        if not pmids and not numbers and not review:
             raise _RejectedError(
                 "an evidence has neither a PMID nor a kg reference: kg needs its source"
             )
         for n in numbers:
             self.cited[n] = self.references[n]
-        return list(dict.fromkeys(pmids)), numbers
+        return list(dict.fromkeys(pmids)), numbers, review
 
     def _species(self, notes: Mapping[str, Any]) -> tuple[list[str], list[str]]:
         species, unmapped = [], []
@@ -212,7 +214,7 @@ class _Builder:
             else:
                 raise _RejectedError(f"kg_relation {named!r} contradicts the statement's sign")
         record_id = str(record.get("source_id") or "").strip() or None
-        pmids, numbers = self._sources(record, source, notes)
+        pmids, numbers, review = self._sources(record, source, notes)
         text = " ".join(str(record.get("text") or "").split())
         quote = text or f"{source} record {record_id or '(no id)'}"
         species, unmapped = self._species(notes)
@@ -222,6 +224,7 @@ class _Builder:
             quote=quote,
             section=str(notes.get("section") or f"INDRA ({source})"),
             references=tuple(dict.fromkeys(numbers)),
+            cites_review=review,
             species=tuple(dict.fromkeys(species)),
             cell_types=tuple(dict.fromkeys(context["cell_types"])),
             exosome_origins=tuple(dict.fromkeys(context["exosome_origins"])),

@@ -32,7 +32,12 @@ NAMESPACES = {"HGNC": "HGNC", "mirbase": "MIRBASE", "GO": "GO", "mesh": "MESH", 
 """kg's CURIE prefix → the INDRA / BEL namespace of the same identifiers."""
 
 # The TSV spelling of each evidence level (kg.model.records.Level values).
-_LEVELS = {"Stated": "stated", "CuratorInferred": "inferred", "AsPrinted": "as-printed"}
+_LEVELS = {
+    "Stated": "stated",
+    "CuratorInferred": "inferred",
+    "AsPrinted": "as-printed",
+    "Corrected": "corrected",
+}
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,7 @@ def evidence_annotations(view: Knowledge, ev: Evidence) -> dict[str, Any]:
         "citation_printed": ev.citation_printed,
         "references": [reference_label(view, n) for n in ev.references],
         "reference_numbers": list(ev.references),
+        "cites_review": ev.cites_review,
         "citation_mismatch": ev.citation_mismatch,
         "citation_note": ev.citation_note,
         "study": ev.study,
