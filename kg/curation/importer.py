@@ -1,8 +1,8 @@
-"""Import records from outside the review (miRTarBase downloads, kg's own curation TSV) into
-one Turtle file.
+"""Import records from outside the review (miRTarBase downloads, kg's own curation TSV, INDRA
+Statements JSON) into one Turtle file.
 
-Both formats are validated row by row (:mod:`kg.curation.mirtarbase`,
-:mod:`kg.curation.tsv`); :func:`import_file` either refuses the whole file (the default:
+Every format is validated row by row, or statement by statement (:mod:`kg.curation.mirtarbase`,
+:mod:`kg.curation.tsv`, :mod:`kg.curation.indra`); :func:`import_file` either refuses the whole file (the default:
 nothing is written) or, with ``skip_bad``, imports the good rows and returns the skipped ones.
 The output holds everything its assertions name (entities, organisms, studies, references,
 PubMed records), so it validates on its own and merges with the shipped data.
