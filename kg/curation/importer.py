@@ -1,9 +1,10 @@
 """Import records from outside the review (miRTarBase downloads, kg's own curation TSV, INDRA
 Statements JSON) into one Turtle file.
 
-Every format is validated row by row, or statement by statement (:mod:`kg.curation.mirtarbase`,
-:mod:`kg.curation.tsv`, :mod:`kg.curation.indra`); :func:`import_file` either refuses the whole file (the default:
-nothing is written) or, with ``skip_bad``, imports the good rows and returns the skipped ones.
+Every format is validated row by row, or statement by statement
+(:mod:`kg.curation.mirtarbase`, :mod:`kg.curation.tsv`, :mod:`kg.curation.indra`);
+:func:`import_file` either refuses the whole file (the default: nothing is written) or, with
+``skip_bad``, imports the good rows and returns the skipped ones.
 The output holds everything its assertions name (entities, organisms, studies, references,
 PubMed records), so it validates on its own and merges with the shipped data.
 """
