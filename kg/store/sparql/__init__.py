@@ -31,23 +31,40 @@ from kg.store.sparql.check import (
     bind_params,
     check_query,
 )
-from kg.store.sparql.engine import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, Engine, run_query
+from kg.store.sparql.engine import (
+    DEFAULT_MAX_QUERY_BYTES,
+    DEFAULT_MAX_ROWS,
+    DEFAULT_MEMORY_MB,
+    DEFAULT_TIMEOUT,
+    MAX_TIMEOUT,
+    Engine,
+    EngineBusyError,
+    QueryTooLargeError,
+    WorkerLostError,
+    run_query,
+)
 from kg.store.sparql.named import NamedQuery, named_queries, named_query
 from kg.store.sparql.results import FORMATS, Result, media_type, serialize
 from kg.store.sparql.store import load_store, push
 
 __all__ = [
+    "DEFAULT_MAX_QUERY_BYTES",
     "DEFAULT_MAX_ROWS",
+    "DEFAULT_MEMORY_MB",
     "DEFAULT_TIMEOUT",
     "FORMATS",
+    "MAX_TIMEOUT",
     "EndpointError",
     "Engine",
+    "EngineBusyError",
     "NamedQuery",
     "QueryRefusedError",
     "QuerySyntaxError",
     "QueryTimeoutError",
+    "QueryTooLargeError",
     "Result",
     "RowLimitError",
+    "WorkerLostError",
     "bind_params",
     "check_query",
     "load_store",
