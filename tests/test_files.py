@@ -39,10 +39,12 @@ def test_a_symlink_keeps_the_link_and_replaces_its_target(tmp_path: Path) -> Non
     link = tmp_path / "latest.ttl"
     link.symlink_to(real)
     write_atomic("new\n", link)
-    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert link.is_symlink()
+    assert os.readlink(link) == str(real)
     assert real.read_text(encoding="utf-8") == "new\n"
     assert real.stat().st_ino != inode  # replaced by rename, not rewritten in place
-    assert _leftovers(real.parent) == [] and _leftovers(tmp_path) == []
+    assert _leftovers(real.parent) == []
+    assert _leftovers(tmp_path) == []
 
 
 def test_a_dangling_symlink_creates_its_target(tmp_path: Path) -> None:
