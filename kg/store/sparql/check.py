@@ -1,4 +1,5 @@
-"""Refuse what must never be evaluated, before evaluation: updates, SERVICE, LOAD, FROM.
+"""Refuse what must never be evaluated, before evaluation: updates, SERVICE, LOAD, FROM, and
+nesting deeper than the parser can take (it runs in the worker, under the query's deadline).
 
 Also the errors of the SPARQL layer, each with its own exit code.
 """

@@ -107,6 +107,11 @@ class _Worker:
     def pid(self) -> int:
         return self.process.pid
 
+    @property
+    def stdout_fd(self) -> int:
+        assert self.process.stdout is not None
+        return self.process.stdout.fileno()
+
     def request(self, message: object, deadline: float | None) -> Any:
         assert self.process.stdin is not None
         assert self.process.stdout is not None
@@ -310,6 +315,24 @@ def _result(reply: tuple[Any, ...], source: str, max_rows: int) -> Result:
     raise KGError(f"{source}: {reply[1]}")
 
 
+def _start(engine: Engine, request: Request, wait: float, deadline: float, source: str) -> Any:
+    """A worker that has taken ``request``; one found dead before taking it is replaced and
+    the next one tried, so a worker killed while idle costs no answer."""
+    for _ in range(engine.size + 1):
+        worker = engine.acquire(wait)
+        try:
+            if worker.request(request, deadline)[0] == "started":
+                return worker
+        except WorkerGoneError:
+            engine.lose(worker)
+            continue
+        except DeadlineError:
+            engine.lose(worker)
+            break
+        engine.lose(worker)  # out of step with us: never reuse it
+    raise WorkerLostError(f"{source}: no query worker could take the query; try again")
+
+
 def run_query(
     engine: Engine,
     query: str,
@@ -375,9 +398,10 @@ def run_query(
         None if default_graphs is None else tuple(default_graphs),
         None if named_graphs is None else tuple(named_graphs),
     )
-    worker = engine.acquire(timeout if wait is None else wait)
+    deadline = time.monotonic() + timeout
+    worker = _start(engine, request, timeout if wait is None else wait, deadline, source)
     try:
-        reply = worker.request(request, time.monotonic() + timeout)
+        reply = receive(worker.stdout_fd, deadline)
     except DeadlineError:
         engine.lose(worker)
         raise QueryTimeoutError(

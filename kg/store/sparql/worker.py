@@ -233,4 +233,5 @@ def worker_main() -> None:
             request = receive(fd, None)
         except WorkerGoneError:
             return
+        send(out, ("started",))  # the parent now knows a death is this query's doing
         send(out, evaluate(store, request))
