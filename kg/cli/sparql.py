@@ -21,7 +21,8 @@ _DATA = click.option(
     "data",
     multiple=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Turtle file(s) to query instead of the shipped data + ontology (repeatable).",
+    help="RDF file(s) to query instead of the shipped data + ontology (repeatable): Turtle, "
+    "or N-Triples .nt, N-Quads .nq, TriG .trig (named graphs kept).",
 )
 _STORE = click.option(
     "--store",

@@ -10,11 +10,7 @@ out of memory, crashed) is replaced in the background; the query it was running 
 from __future__ import annotations
 
 import math
-import os
 import queue
-import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Sequence
@@ -30,12 +26,11 @@ from kg.store.sparql.check import (
 )
 from kg.store.sparql.results import Result
 from kg.store.sparql.worker import (
-    WORKER_COMMAND,
     DeadlineError,
     Request,
     WorkerGoneError,
+    WorkerProcess,
     receive,
-    send,
 )
 
 __all__ = [
@@ -56,7 +51,6 @@ DEFAULT_MAX_ROWS = 10_000
 DEFAULT_MEMORY_MB = 2048
 DEFAULT_MAX_QUERY_BYTES = 100_000
 MAX_TIMEOUT = 86_400.0
-_STARTUP = 120.0
 
 
 class EngineBusyError(KGError):
@@ -75,71 +69,6 @@ class QueryTooLargeError(KGError):
     """The query text is longer than the engine accepts."""
 
     exit_code = 4
-
-
-class _Worker:
-    def __init__(self, files: Sequence[str], store: str | None, memory_mb: int | None) -> None:
-        env = dict(os.environ)
-        root = str(Path(__file__).resolve().parents[3])  # the directory holding kg/
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-        env["RUST_BACKTRACE"] = "0"
-        self.process = subprocess.Popen(
-            [sys.executable, "-P", "-c", WORKER_COMMAND],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=env,
-            start_new_session=True,  # Ctrl-C reaches the parent only; the parent stops us
-        )
-        self.memory_mb = memory_mb
-        try:
-            reply = self.request((list(files), store, memory_mb), time.monotonic() + _STARTUP)
-        except (DeadlineError, WorkerGoneError):
-            self.kill()
-            raise KGError("the query worker did not start (could not load the graph)") from None
-        if reply[0] != "ready":
-            self.kill()
-            raise KGError(f"cannot load the graph: {reply[1]}")
-        self.triples: int = reply[1]
-        self.sandboxed: bool = reply[2]
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-    @property
-    def stdout_fd(self) -> int:
-        assert self.process.stdout is not None
-        return self.process.stdout.fileno()
-
-    def request(self, message: object, deadline: float | None) -> Any:
-        assert self.process.stdin is not None
-        assert self.process.stdout is not None
-        try:
-            send(self.process.stdin, message)
-        except (BrokenPipeError, ValueError, OSError):
-            raise WorkerGoneError from None
-        return receive(self.process.stdout.fileno(), deadline)
-
-    def why_gone(self) -> str:
-        """Why the worker process ended, in words (after it ended)."""
-        try:
-            code = self.process.wait(timeout=2)
-        except subprocess.TimeoutExpired:
-            return "stopped answering"
-        if code == -signal.SIGABRT and self.memory_mb:
-            return f"ran out of memory (the limit is {self.memory_mb} MiB per worker)"
-        if code < 0:
-            return f"was killed ({signal.Signals(-code).name})"
-        return f"exited with status {code}"
-
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait()
-        for stream in (self.process.stdin, self.process.stdout):
-            if stream is not None:
-                stream.close()
 
 
 class Engine:
@@ -169,9 +98,9 @@ class Engine:
         self._files = [str(p) for p in files]
         self._store = str(store) if store is not None else None
         self._memory_mb = memory_mb
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: queue.Queue[WorkerProcess] = queue.Queue()
         self._lock = threading.Lock()
-        self._live: set[_Worker] = set()
+        self._live: set[WorkerProcess] = set()
         self._closed = threading.Event()
         self.size = max(1, workers)
         self.replaced = 0
@@ -225,8 +154,8 @@ class Engine:
         with self._lock:
             return all(w.sandboxed for w in self._live)
 
-    def _spawn(self) -> _Worker:
-        worker = _Worker(self._files, self._store, self._memory_mb)
+    def _spawn(self) -> WorkerProcess:
+        worker = WorkerProcess(self._files, self._store, self._memory_mb)
         with self._lock:
             if self._closed.is_set():
                 worker.kill()

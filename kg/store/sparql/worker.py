@@ -14,12 +14,15 @@ import pickle
 import platform
 import resource
 import select
+import signal
 import struct
+import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
 import pyoxigraph as ox
@@ -28,9 +31,18 @@ from kg.model.errors import KGError
 from kg.store.sparql.check import QueryRefusedError, QuerySyntaxError, check_query
 from kg.store.sparql.syntax import explain_syntax_error
 
-__all__ = ["WORKER_COMMAND", "Request", "receive", "sandbox", "send", "worker_main"]
+__all__ = [
+    "WORKER_COMMAND",
+    "Request",
+    "WorkerProcess",
+    "receive",
+    "sandbox",
+    "send",
+    "worker_main",
+]
 
 WORKER_COMMAND = "from kg.store.sparql.worker import worker_main; worker_main()"
+_STARTUP = 120.0  # seconds a worker may take to load the graph
 _HEADER = struct.Struct(">Q")
 
 # seccomp: (audit arch, socket syscall number, connect syscall number) per machine.
@@ -235,3 +247,70 @@ def worker_main() -> None:
             return
         send(out, ("started",))  # the parent now knows a death is this query's doing
         send(out, evaluate(store, request))
+
+
+class WorkerProcess:
+    """The parent's handle on one worker process (started, loaded, ready for requests)."""
+
+    def __init__(self, files: Sequence[str], store: str | None, memory_mb: int | None) -> None:
+        env = dict(os.environ)
+        root = str(Path(__file__).resolve().parents[3])  # the directory holding kg/
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        env["RUST_BACKTRACE"] = "0"
+        self.process = subprocess.Popen(
+            [sys.executable, "-P", "-c", WORKER_COMMAND],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,  # Ctrl-C reaches the parent only; the parent stops us
+        )
+        self.memory_mb = memory_mb
+        try:
+            reply = self.request((list(files), store, memory_mb), time.monotonic() + _STARTUP)
+        except (DeadlineError, WorkerGoneError):
+            self.kill()
+            raise KGError("the query worker did not start (could not load the graph)") from None
+        if reply[0] != "ready":
+            self.kill()
+            raise KGError(f"cannot load the graph: {reply[1]}")
+        self.triples: int = reply[1]
+        self.sandboxed: bool = reply[2]
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    @property
+    def stdout_fd(self) -> int:
+        assert self.process.stdout is not None
+        return self.process.stdout.fileno()
+
+    def request(self, message: object, deadline: float | None) -> Any:
+        assert self.process.stdin is not None
+        assert self.process.stdout is not None
+        try:
+            send(self.process.stdin, message)
+        except (BrokenPipeError, ValueError, OSError):
+            raise WorkerGoneError from None
+        return receive(self.process.stdout.fileno(), deadline)
+
+    def why_gone(self) -> str:
+        """Why the worker process ended, in words (after it ended)."""
+        try:
+            code = self.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            return "stopped answering"
+        if code == -signal.SIGABRT and self.memory_mb:
+            return f"ran out of memory (the limit is {self.memory_mb} MiB per worker)"
+        if code < 0:
+            return f"was killed ({signal.Signals(-code).name})"
+        return f"exited with status {code}"
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None:
+                stream.close()
