@@ -9,7 +9,9 @@ out of memory, crashed) is replaced in the background; the query it was running 
 
 from __future__ import annotations
 
+import logging
 import math
+import pickle
 import queue
 import threading
 import time
@@ -45,6 +47,8 @@ __all__ = [
     "WorkerLostError",
     "run_query",
 ]
+
+_LOG = logging.getLogger("kg.store.sparql")
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_ROWS = 10_000
@@ -169,7 +173,10 @@ class Engine:
         while not self._closed.is_set():
             try:
                 worker = self._spawn()
-            except KGError:
+            except (KGError, OSError, ValueError, EOFError, pickle.UnpicklingError) as exc:
+                # the machine may be short of memory or processes: keep trying, never shrink
+                if not self._closed.is_set():
+                    _LOG.warning("could not start a query worker (%s); retrying", exc)
                 self._closed.wait(delay)
                 delay = min(delay * 2, 10.0)
             else:

@@ -86,7 +86,10 @@ def _read_exact(fd: int, size: int, deadline: float | None) -> bytes:
         ready, _, _ = select.select([fd], [], [], wait)
         if not ready:
             raise DeadlineError
-        chunk = os.read(fd, min(size, 1 << 20))
+        try:
+            chunk = os.read(fd, min(size, 1 << 20))
+        except OSError:
+            raise WorkerGoneError from None
         if not chunk:
             raise WorkerGoneError
         chunks.append(chunk)
@@ -97,8 +100,12 @@ def _read_exact(fd: int, size: int, deadline: float | None) -> bytes:
 def receive(fd: int, deadline: float | None) -> Any:
     """Read one message (``deadline`` is a :func:`time.monotonic` time, or ``None``)."""
     (size,) = _HEADER.unpack(_read_exact(fd, _HEADER.size, deadline))
-    # Only ever unpickles what our own worker (or parent) process wrote.
-    return pickle.loads(_read_exact(fd, size, deadline))  # noqa: S301
+    data = _read_exact(fd, size, deadline)
+    try:
+        # Only ever unpickles what our own worker (or parent) process wrote.
+        return pickle.loads(data)  # noqa: S301
+    except (pickle.UnpicklingError, EOFError, ValueError):
+        raise WorkerGoneError from None  # a garbled message: treat the other side as gone
 
 
 def sandbox() -> bool:
