@@ -104,3 +104,21 @@ def test_standard_output_is_written_into(tmp_path: Path, name: str) -> None:
     with out.open("wb") as handle:
         subprocess.run([sys.executable, "-c", script], stdout=handle, check=True, timeout=60)
     assert out.read_text(encoding="utf-8") == "before\nwritten\n"  # appended, not replaced
+
+
+def test_kg_export_out_dev_stdout_and_a_fifo(tmp_path: Path) -> None:
+    """Through the command line: --out /dev/stdout prints, --out FIFO feeds its reader."""
+    command = [sys.executable, "-m", "kg", "export", "--format", "nt", "--with-ontology"]
+    printed = subprocess.run(
+        [*command, "--out", "/dev/stdout"], capture_output=True, check=True, timeout=120
+    )
+    assert printed.stdout.count(b"\n") > 100
+    fifo = tmp_path / "graph.nt"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    subprocess.run([*command, "--out", str(fifo)], check=True, timeout=120)
+    reader.join(timeout=60)
+    assert got == [printed.stdout]
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
