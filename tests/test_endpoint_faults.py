@@ -84,6 +84,18 @@ def _post_huge(url: str, body: bytes) -> int | str:
         connection.close()
 
 
+def _get_huge(url: str, query: bytes) -> int | str:
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=20)
+    try:
+        connection.request("GET", f"{parts.path}?{urllib.parse.urlencode({'query': query})}")
+        return connection.getresponse().status
+    except (BrokenPipeError, ConnectionResetError):
+        return "closed"
+    finally:
+        connection.close()
+
+
 def _workers(url: str) -> list[psutil.Process]:
     """The query worker processes of the `kg serve` at ``url``."""
     return psutil.Process(_PIDS[url]).children()
@@ -149,6 +161,9 @@ def test_eight_huge_queries_then_a_cheap_one(endpoint: str) -> None:
     # refused at the server before the body is read: a 413, or the connection closed while
     # the client was still sending (then the client sees a broken pipe)
     assert set(posts) <= {413, "closed"}
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        gets = list(pool.map(lambda _: _get_huge(endpoint, huge), range(8)))
+    assert set(gets) <= {431, 413, 400, "closed"}, gets  # the request line is capped too
     status, _, body = _get(endpoint, "ASK { ?s a owl:Class }", timeout=5)
     assert status == 200
     assert b"true" in body
