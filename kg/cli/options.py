@@ -129,7 +129,7 @@ class Host(click.ParamType[str]):
         try:
             return check_host(str(value))
         except KGError as exc:
-            self.fail(str(exc).removeprefix(f"--host {value!r} "), param, ctx)
+            self.fail(str(exc).replace(f"--host {value!r}", repr(value), 1), param, ctx)
 
 
 class Origin(click.ParamType[str]):
@@ -143,7 +143,7 @@ class Origin(click.ParamType[str]):
         try:
             return check_cors(str(value))
         except KGError as exc:
-            self.fail(str(exc).removeprefix(f"--cors {value!r} "), param, ctx)
+            self.fail(str(exc).replace(f"--cors {value!r}", repr(value), 1), param, ctx)
 
 
 class EndpointURL(click.ParamType[str]):
