@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from kg.cli.options import data_option, evidence_keep, filter_options
+from kg.cli.options import Seconds, data_option, evidence_keep, filter_options
 
 __all__ = ["COMMANDS"]
 
@@ -49,7 +49,7 @@ def _through_disease_option(func: Any) -> Any:
     "--time-limit",
     default=5.0,
     show_default=True,
-    type=click.FloatRange(0.01),
+    type=Seconds(0.01, 3600),
     help="Seconds of search.",
 )
 @click.option(
