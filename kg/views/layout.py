@@ -177,13 +177,27 @@ def layered_layout(
     by_column: dict[int, list[tuple[float, str]]] = {}
     for node, (x, _) in zip(nodes, coords, strict=True):
         by_column.setdefault(column[node], []).append((x, node))
-    tallest = max(len(v) for v in by_column.values())
+    # The hubs (the top 5% by degree) get two rows more, one above and one below: room for
+    # their labels, the ones a reader looks for first.
+    degree = dict.fromkeys(nodes, 0)
+    for u, v in pairs:
+        degree[u] += 1
+        degree[v] += 1
+    ranked = sorted(degree.values(), reverse=True)
+    hub = ranked[len(ranked) // 20] if len(ranked) >= 20 else ranked[0] + 1
+    heights = {
+        col: sum(1 + 2 * (degree[n] > hub) for _, n in members)
+        for col, members in by_column.items()
+    }
+    tallest = max(heights.values())
     positions: dict[str, tuple[float, float]] = {}
     for col, members in by_column.items():
         members.sort()
-        top = (tallest - len(members)) / 2
-        for rank, (_, node) in enumerate(members):
-            positions[node] = (round(col * COLUMN_GAP, 1), round((top + rank) * ROW_GAP, 1))
+        y = (tallest - heights[col]) / 2
+        for _, node in members:
+            half = 1.0 if degree[node] > hub else 0.0
+            positions[node] = (round(col * COLUMN_GAP, 1), round((y + half) * ROW_GAP, 1))
+            y += 1 + 2 * half
     return positions
 
 

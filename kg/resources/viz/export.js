@@ -97,11 +97,16 @@
       shape.setAttribute("fill", n.fill);
       shape.setAttribute("stroke", n.border);
       nodes.appendChild(shape);
-      if (n.font) {  // the labels the canvas shows (the labeller's choice), at the same size
-        var t = svgEl("text", { x: p.x, y: p.y + r + n.font, "font-size": n.font.toFixed(2), "text-anchor": "middle",
-          "font-weight": n.bold ? 600 : 400,
-          fill: "#1a1a1a", stroke: "#ffffff", "stroke-width": 3, "paint-order": "stroke" });
-        t.textContent = n.label;
+      if (n.label) {  // the labels the canvas shows (the labeller's choice), where it put them
+        var px = n.label.px / n.scale;
+        var t = svgEl("text", { x: n.label.x.toFixed(1), y: (n.label.y + px * 0.9).toFixed(1), "font-size": px.toFixed(2),
+          "text-anchor": "middle", "font-weight": n.label.bold ? 600 : 400,
+          fill: "#1a1a1a", stroke: "#ffffff", "stroke-width": (3 / n.scale).toFixed(2), "paint-order": "stroke" });
+        n.label.lines.forEach(function (line, i) {
+          var span = svgEl("tspan", { x: n.label.x.toFixed(1), dy: i ? (px * 1.2).toFixed(2) : 0 });
+          span.textContent = line;
+          t.appendChild(span);
+        });
         nodes.appendChild(t);
       }
     });

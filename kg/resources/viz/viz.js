@@ -443,12 +443,12 @@
   app.visibleAssertions = visibleAssertions;
   app.visibleItems = function () {
     var scale = network.getScale(), labelled = {};
-    (app.labels || []).forEach(function (l) { labelled[l.id] = l.px / scale; });
+    (app.labels || []).forEach(function (l) { labelled[l.id] = l; });
     var ns = Object.keys(shown.nodes).map(function (id) {
       var item = nodes.get(id), body = network.body.nodes[id];
       return { id: id, label: item.kgLabel, shape: item.shape,
         size: body ? body.options.size : 10, fill: (item.color && item.color.background) || item.kgFill,
-        border: (item.color && item.color.border) || "#333333", font: labelled[id] || 0, bold: item.kgBold };
+        border: (item.color && item.color.border) || "#333333", label: labelled[id] || null, scale: scale };
     });
     var es = Object.keys(shown.edges).map(function (id) {
       var item = edges.get(id), k = KINDS[item.kgKind] || KINDS.non;
@@ -672,6 +672,7 @@
     }
     if (s.view) network.moveTo({ position: { x: s.view.x, y: s.view.y }, scale: s.view.scale, animation: false });
     restoring = false;
+    return s;
   }
   window.addEventListener("hashchange", function () { restoring = true; network.unselectAll(); restore(); });
 
@@ -726,23 +727,33 @@
       var body = network.body.nodes[id], size = body ? body.options.size : 10;
       var px = item.kgPx, lh = px * 1.2, w = 0;
       item.kgLines.forEach(function (line) { w = Math.max(w, lineWidth(ctx, line, item.kgBold) * px); });
-      // Screen coordinates of the label box (centred under the node).
-      var sx = (p.x - a.x) * scale, sy = (p.y - a.y) * scale + size * scale + 2;
-      var box = [sx - w / 2 - 2, sy - 1, sx + w / 2 + 2, sy + lh * item.kgLines.length + 1];
-      if (box[0] < 0 || box[2] > rect.width || box[3] > rect.height) return;  // cut off: not drawn
-      if (!free(box[0], box[1], box[2], box[3])) return;
+      // Where the label may go, in screen pixels: under the node, else right of it, above
+      // it, left of it. A label that would stick out at the left or right edge is moved in.
+      var cx = (p.x - a.x) * scale, cy = (p.y - a.y) * scale, r = size * scale, h = lh * item.kgLines.length;
+      var spots = [[cx, cy + r + 2, "center"], [cx + r + 4 + w / 2, cy - h / 2, "center"],
+        [cx, cy - r - 2 - h, "center"], [cx - r - 4 - w / 2, cy - h / 2, "center"]];
+      var box = null;
+      for (var k = 0; k < spots.length && !box; k++) {
+        var sx = spots[k][0], sy = spots[k][1];
+        sx += Math.max(0, w / 2 + 3 - sx) - Math.max(0, sx + w / 2 + 3 - rect.width);
+        var b2 = [sx - w / 2 - 2, sy - 1, sx + w / 2 + 2, sy + h + 1];
+        if (b2[0] >= 0 && b2[2] <= rect.width && b2[1] >= 0 && b2[3] <= rect.height && free(b2[0], b2[1], b2[2], b2[3])) box = b2;
+      }
+      if (!box) return;  // no room: not drawn (zoom in for it)
       take(box);
       var faded = nodes.get(id).kgFaded;
       ctx.font = (item.kgBold ? "600 " : "") + (px / scale) + "px " + FACE;
       ctx.lineWidth = 4 / scale;
       ctx.strokeStyle = "#ffffff";
       ctx.fillStyle = faded ? "#8a8a8a" : "#1a1a1a";
+      var x = a.x + (box[0] + box[2]) / 2 / scale;
       item.kgLines.forEach(function (line, i) {
-        var y = p.y + size + (2 + i * lh) / scale;
-        ctx.strokeText(line, p.x, y);
-        ctx.fillText(line, p.x, y);
+        var y = a.y + (box[1] + 1 + i * lh) / scale;
+        ctx.strokeText(line, x, y);
+        ctx.fillText(line, x, y);
       });
-      placed.push({ id: id, text: item.kgLines.join(" "), px: px, box: box });
+      placed.push({ id: id, text: item.kgLines.join(" "), px: px, box: box, x: x, y: a.y + (box[1] + 1) / scale,
+        lines: item.kgLines, bold: item.kgBold });
     });
     ctx.restore();
     app.labels = placed;
@@ -775,7 +786,12 @@
   }
   network.on("afterDrawing", drawLabels);
   network.once("afterDrawing", function () { app.drawn = true; });
-  restore();
-  network.once("afterDrawing", function () { app.ready = true; });
+  var restored = restore();
+  network.once("afterDrawing", function () {
+    // The first frame knows the final size of the canvas: fit again unless the URL set the view.
+    if (!restored.view) fit();
+    else network.moveTo({ position: { x: restored.view.x, y: restored.view.y }, scale: restored.view.scale, animation: false });
+    app.ready = true;
+  });
   network.redraw();
 })();
