@@ -10,9 +10,12 @@ touching it that a contradiction involves.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
+
+from kg.model.records import Relation
 
 if TYPE_CHECKING:
     from kg.store.knowledge import Knowledge
@@ -38,7 +41,7 @@ REGISTRY_URLS = {
     "ncbigene": "https://www.ncbi.nlm.nih.gov/gene/{local}",
     "pmid": "https://pubmed.ncbi.nlm.nih.gov/{local}/",
 }
-_KIND_OF = "kindOf"
+_KIND_OF = Relation.KIND_OF.value
 _REFERENCE_LIMIT = 30
 
 
@@ -163,9 +166,16 @@ def card_json(knowledge: Knowledge, node: str) -> dict[str, Any]:
     return data
 
 
-def _count_line(counts: dict[str, int]) -> str:
-    parts = [f"{counts[k]} {k}" for k in ("increases", "decreases", "unsigned") if counts[k]]
-    return f"{counts['total']}" + (f" ({', '.join(parts)})" if parts else "")
+def _count_line(counts: dict[str, int], words: tuple[str, str, str]) -> str:
+    total = counts["total"]
+    parts = [
+        f"{counts[k]} {w}"
+        for k, w in zip(("increases", "decreases", "unsigned"), words, strict=True)
+        if counts[k]
+    ]
+    return f"{total} {'entity' if total == 1 else 'entities'}" + (
+        f" ({', '.join(parts)})" if parts else ""
+    )
 
 
 def card_text(knowledge: Knowledge, node: str) -> str:
@@ -177,7 +187,8 @@ def card_text(knowledge: Knowledge, node: str) -> str:
         PTEN (gene or protein, id PTEN)
     """
     card = entity_card(knowledge, node)
-    kind = "".join(" " + c.lower() if c.isupper() else c for c in card.type).strip()
+    words = re.findall(r"[A-Z]+(?![a-z])|[A-Z][a-z]*|[a-z]+|\d+", card.type)
+    kind = " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in words)
     lines = [f"{card.label} ({kind}, id {card.id})"]
     if card.synonyms:
         lines.append("synonyms: " + ", ".join(card.synonyms))
@@ -187,8 +198,13 @@ def card_text(knowledge: Knowledge, node: str) -> str:
         lines.append("is a kind of: " + ", ".join(knowledge.label(k) for k in card.kind_of))
     if card.kinds:
         lines.append("its kinds: " + ", ".join(knowledge.label(k) for k in card.kinds))
-    lines.append("regulates: " + _count_line(card.regulates) + " entities")
-    lines.append("regulated by: " + _count_line(card.regulated_by) + " entities")
+    lines.append(
+        "regulates: " + _count_line(card.regulates, ("increased", "decreased", "unsigned"))
+    )
+    lines.append(
+        "regulated by: "
+        + _count_line(card.regulated_by, ("increasing it", "decreasing it", "unsigned"))
+    )
     if card.references:
         more = f" and {card.more_references} more" if card.more_references else ""
         lines.append(f"references ({len(card.references) + card.more_references}):")

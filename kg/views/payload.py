@@ -70,12 +70,10 @@ _RELATION_WORDS = {
     "associatedWith": "is associated with",
     "kindOf": "is a kind of",
 }
-# Evidence level (the Level enum's value) -> how the page names it. Unknown values read as
-# inferred: a level the page does not know is never drawn as a plain stated edge.
-_LEVELS = {"Stated": "stated", "CuratorInferred": "inferred", "Corrected": "inferred"}
 EDGE_LEVELS = ("stated", "inferred", "as-printed")
-"""How an edge is drawn: solid (some evidence stated), dashed (inferred), dotted (as printed:
-the review's words read literally where they contradict the adopted reading)."""
+"""How an edge is drawn: solid (some evidence stated), dashed (curator-inferred or a corrected
+reading), dotted (as printed: the review's words read literally where they contradict the
+adopted reading)."""
 
 
 def neighbourhood(graph: nx.MultiDiGraph, centres: Iterable[str], *, hops: int) -> set[str]:
@@ -132,11 +130,12 @@ def filtered(
 
 
 def _level(knowledge: Knowledge, eid: str) -> str:
+    """The evidence level in the words of ``kg trace --format json`` (stated, inferred,
+    as-printed, corrected)."""
+    from kg.views.evidence import LEVEL_LABELS
+
     ev = knowledge.evidence.get(eid)
-    if ev is None:
-        return "inferred"
-    value = str(ev.level.value)
-    return "as-printed" if value == "AsPrinted" else _LEVELS.get(value, "inferred")
+    return "inferred" if ev is None else LEVEL_LABELS[ev.level]
 
 
 def _edge_level(levels: Iterable[str]) -> str:

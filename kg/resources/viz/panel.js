@@ -57,7 +57,8 @@
       dl.appendChild(el("dt", null, name));
       dl.appendChild(el("dd", null, value));
     }
-    var LEVEL_WORDS = { stated: "stated in the review", inferred: "curator-inferred", "as-printed": "as printed (contradicted reading)" };
+    var LEVEL_WORDS = { stated: "stated in the review", inferred: "curator-inferred", corrected: "corrected reading (the curation's)",
+      "as-printed": "as printed (a reading the curation corrects)" };
     function evidenceCard(id, edge, compact) {
       var r = data.evidence[id], card = el("div", "kg-evidence");
       card.setAttribute("data-evidence", id);

@@ -19,7 +19,7 @@
     non: { colour: "#ABABAB", head: "circle", words: "not causal: carries, part of, kind of, associated" }
   };
   var DASHES = { stated: false, inferred: [12, 7], "as-printed": [3, 6] };
-  var LEVEL_WORDS = { stated: "solid: stated in the review", inferred: "dashed: curator-inferred",
+  var LEVEL_WORDS = { stated: "solid: stated in the review", inferred: "dashed: curator-inferred or corrected",
     "as-printed": "dotted: as printed, contradicted" };
   var LABEL_PX = 11;
 
@@ -320,7 +320,7 @@
   fillSelect("kg-f-species", "species", anyOf(values("species")));
   fillSelect("kg-f-study", "study", anyOf(values("study_type")));
   fillSelect("kg-f-level", "level", [["all", "all levels"], ["stated", "stated in the review"],
-    ["inferred", "curator-inferred"], ["as-printed", "as printed (contradicted)"]]);
+    ["inferred", "curator-inferred"], ["corrected", "corrected reading"], ["as-printed", "as printed (contradicted)"]]);
 
   function svgIcon(w, h) {
     var s = document.createElementNS(SVGNS, "svg");
