@@ -101,7 +101,7 @@
     var st = style(g.type);
     nodeItems.push({
       id: g.id, shape: st.shape, x: g.x, y: g.y, hidden: true, size: g.size, borderWidth: 3,
-      kgLines: [st.label, g.count.toLocaleString("en") + " entities"], kgPx: 15, kgBold: true, kgRank: 1, kgWeight: g.count,
+      kgLines: [st.label, g.count.toLocaleString("en") + (g.count === 1 ? " entity" : " entities")], kgPx: 15, kgBold: true, kgRank: 1, kgWeight: g.count,
       color: { background: st.color, border: "#111111" },
       kgGroup: g.id, kgFill: st.color, kgLabel: st.label + " \u00b7 " + g.count.toLocaleString("en")
     });
