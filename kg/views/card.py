@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kg.model.records import Relation
@@ -158,12 +158,21 @@ def card_json(knowledge: Knowledge, node: str) -> dict[str, Any]:
         >>> card_json(load_knowledge(), "miR-21")["type"]
         'MicroRNA'
     """
-    data = asdict(entity_card(knowledge, node))
-    data["identifiers"] = [{"id": c, "url": u} for c, u in data["identifiers"]]
-    data["contradictions"] = [{"assertion": a, "contradicts": b} for a, b in data["contradictions"]]
-    for key in ("synonyms", "kinds", "kind_of", "references"):
-        data[key] = list(data[key])
-    return data
+    card = entity_card(knowledge, node)
+    return {
+        "id": card.id,
+        "label": card.label,
+        "type": card.type,
+        "synonyms": list(card.synonyms),
+        "identifiers": [{"id": c, "url": u} for c, u in card.identifiers],
+        "kinds": list(card.kinds),
+        "kind_of": list(card.kind_of),
+        "regulates": dict(card.regulates),
+        "regulated_by": dict(card.regulated_by),
+        "references": list(card.references),
+        "more_references": card.more_references,
+        "contradictions": [{"assertion": a, "contradicts": b} for a, b in card.contradictions],
+    }
 
 
 def _count_line(counts: dict[str, int], words: tuple[str, str, str]) -> str:

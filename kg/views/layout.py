@@ -53,6 +53,7 @@ COLUMN_GAP = 230.0
 ROW_GAP = 46.0
 """Pixels between two entities of one column."""
 _SWEEP_LIMIT = 1000
+_LONG_SPAN = 4
 
 
 def role_of(kind: str) -> int:
@@ -154,12 +155,15 @@ def layered_layout(
     # left is reversed (it still pulls its ends together), and one spanning several columns
     # becomes a chain through a dummy vertex per column crossed. (igraph 1.0's own dummy
     # insertion crashed at random on such graphs; with explicit chains it never did.)
+    # On a large graph, edges spanning many columns are left out: their dummy chains would
+    # cost most of the time and pull little on the order.
+    span = len(nodes) if len(nodes) <= _SWEEP_LIMIT else _LONG_SPAN
     links: list[tuple[int, int]] = []
     for a, b in sorted(
         {
             (index[u], index[v]) if column[u] < column[v] else (index[v], index[u])
             for u, v in pairs
-            if column[u] != column[v]
+            if 0 < abs(column[u] - column[v]) <= span
         }
     ):
         previous = a
