@@ -326,6 +326,21 @@ def test_layered_layout_orders_roles_left_to_right_and_is_deterministic(kg: Know
         assert max(band_x[left]) < min(band_x[right])
 
 
+def test_layered_layout_ignores_insertion_order(kg: Knowledge) -> None:
+    graph = kg.mechanisms
+    reordered = nx.MultiDiGraph()
+    reordered.add_nodes_from(reversed(list(graph.nodes(data=True))))
+    reordered.add_edges_from(reversed(list(graph.edges(keys=True, data=True))))
+    assert layered_layout(reordered) == layered_layout(graph)
+    large = synthetic(AGGREGATE_LIMIT + 50).mechanisms
+    shuffled = nx.MultiDiGraph()
+    shuffled.add_nodes_from(sorted(large.nodes(data=True), key=lambda n: hash(n[0]) % 97))
+    shuffled.add_edges_from(
+        sorted(large.edges(keys=True, data=True), key=lambda e: hash(e[2]) % 89)
+    )
+    assert layered_layout(shuffled) == layered_layout(large)
+
+
 def test_sugiyama_order_has_fewer_crossings_than_name_order(kg: Knowledge) -> None:
     graph = kg.mechanisms
     pos = layered_layout(graph)
