@@ -35,7 +35,7 @@ INJECTIONS = (
     "<!--<script>",
     "a & b \u2028 \u2029 > c",
 )
-APP_SCRIPTS = 4  # vis-network, panel.js, export.js, viz.js
+APP_SCRIPTS = 6  # vis-network and kg/resources/viz/{panel,export,labels,legend,viz}.js
 # vis-network's core-js polyfill holds the string "<script" (harmless inside a script).
 VIS_SCRIPT_TAGS = (
     (resources.files("pyvis") / "lib/vis-9.1.2/vis-network.min.js")

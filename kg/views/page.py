@@ -47,7 +47,7 @@ _VIS_DIR = "lib/vis-9.1.2"
 _VIS_JS = "vis-network.min.js"
 _VIS_SHA256 = "1f20f0736f32cb9bedf8f6383b25cfea2f839e1abe80d6e8040b4d5bea378c69"
 # The page's own scripts, in the order they run (each defines one part of window.kgViz).
-_APP_SCRIPTS = ("panel.js", "export.js", "viz.js")
+_APP_SCRIPTS = ("panel.js", "export.js", "labels.js", "legend.js", "viz.js")
 
 _JSON_ESCAPES = {
     "<": "\\u003c",

@@ -1,4 +1,4 @@
-/* kg viz, part 2 of 3: save what you see (PNG, SVG, CSV) and the view state in the URL
+/* kg viz, part 2 of 5: save what you see (PNG, SVG, CSV) and the view state in the URL
  * fragment. Files are made in the page (canvas, XMLSerializer, Blob) and saved through a
  * download link: nothing is sent anywhere. */
 (function () {

@@ -1,4 +1,4 @@
-/* kg viz, part 1 of 3: DOM helpers, the evidence and entity-card panel.
+/* kg viz, part 1 of 5: DOM helpers, the evidence and entity-card panel.
  *
  * Safety rule of the page: graph text reaches the DOM only through textContent, element
  * properties (value, href of registry links built from a fixed template) or the vis canvas

@@ -1,4 +1,4 @@
-/* kg viz, part 3 of 3: draws the graph JSON of #kg-data with vis-network at the positions
+/* kg viz, part 5 of 5: draws the graph JSON of #kg-data with vis-network at the positions
  * kg computed (layers by role, left to right; no physics), and wires filters, search,
  * selection, the aggregated view of large graphs, the trace rows, keys and the URL state.
  * Every label drawn is at least 11 px on screen (vis's drawThreshold); smaller ones appear
@@ -322,72 +322,9 @@
   fillSelect("kg-f-level", "level", [["all", "all levels"], ["stated", "stated in the review"],
     ["inferred", "curator-inferred"], ["corrected", "corrected reading"], ["as-printed", "as printed (contradicted)"]]);
 
-  function svgIcon(w, h) {
-    var s = document.createElementNS(SVGNS, "svg");
-    s.setAttribute("width", String(w));
-    s.setAttribute("height", String(h));
-    s.setAttribute("aria-hidden", "true");
-    return s;
-  }
-  function add(parent, tag, attrs) {
-    var node = document.createElementNS(SVGNS, tag);
-    Object.keys(attrs).forEach(function (k) { node.setAttribute(k, String(attrs[k])); });
-    parent.appendChild(node);
-    return node;
-  }
-  function shapeIcon(st) {
-    var s = svgIcon(22, 18), a = { fill: st.color, stroke: darken(st.color) };
-    var polys = { hexagon: "6,2 16,2 21,9 16,16 6,16 1,9", diamond: "11,1 19,9 11,17 3,9", triangle: "11,1 20,16 2,16",
-      triangleDown: "2,2 20,2 11,17", star: "11,1 13.5,6.5 20,7 15,11 16.5,17 11,14 5.5,17 7,11 2,7 8.5,6.5" };
-    if (polys[st.shape]) add(s, "polygon", Object.assign({ points: polys[st.shape] }, a));
-    else if (st.shape === "square") add(s, "rect", Object.assign({ x: 4, y: 2, width: 14, height: 14 }, a));
-    else add(s, "circle", Object.assign({ cx: 11, cy: 9, r: 7 }, a));
-    return s;
-  }
-  function edgeIcon(colour, dash, head) {
-    var s = svgIcon(40, 16);
-    var line = add(s, "line", { x1: 2, y1: 8, x2: head === "bar" ? 33 : 30, y2: 8, stroke: colour, "stroke-width": 3 });
-    if (dash) line.setAttribute("stroke-dasharray", dash.map(function (d) { return d / 2; }).join(" "));
-    if (head === "bar") add(s, "rect", { x: 33, y: 1, width: 4, height: 14, fill: colour });
-    else if (head === "diamond") add(s, "polygon", { points: "29,8 33.5,3 38,8 33.5,13", fill: colour });
-    else if (head === "circle") add(s, "circle", { cx: 33, cy: 8, r: 4, fill: colour });
-    else if (head) add(s, "polygon", { points: "27,2 38,8 27,14", fill: colour });
-    return s;
-  }
-  var legendCounts = {};
-  function legendRow(ul, icon, words, key) {
-    var li = el("li");
-    li.appendChild(icon);
-    li.appendChild(el("span", null, words));
-    var n = el("span", "kg-n");
-    li.appendChild(n);
-    legendCounts[key] = n;
-    ul.appendChild(li);
-  }
-  (function edgeLegend() {
-    var ul = document.getElementById("kg-edge-legend");
-    Object.keys(KINDS).forEach(function (k) { legendRow(ul, edgeIcon(KINDS[k].colour, null, KINDS[k].head), KINDS[k].words, "kind:" + k); });
-    Object.keys(DASHES).forEach(function (l) { legendRow(ul, edgeIcon("#333333", DASHES[l], null), LEVEL_WORDS[l], "level:" + l); });
-  })();
-  (function typeLegend() {
-    var ul = document.getElementById("kg-type-legend");
-    Object.keys(data.types).forEach(function (t) {
-      var li = el("li"), box = el("input"), lab = el("label");
-      box.type = "checkbox";
-      box.checked = true;
-      box.setAttribute("data-type", t);
-      box.setAttribute("aria-label", "show " + data.types[t].label);
-      box.addEventListener("change", function () { state.types[t] = box.checked; changed(true); });
-      lab.appendChild(box);
-      lab.appendChild(shapeIcon(data.types[t]));
-      lab.appendChild(el("span", null, data.types[t].label));
-      var n = el("span", "kg-n");
-      lab.appendChild(n);
-      legendCounts["type:" + t] = n;
-      li.appendChild(lab);
-      ul.appendChild(li);
-    });
-  })();
+  var legendCounts = parts.legend(app, { KINDS: KINDS, DASHES: DASHES, LEVEL_WORDS: LEVEL_WORDS, darken: darken,
+    onChange: function () { changed(true); } });
+
   function updateCounts(passing, hiddenByGroups) {
     var counts = {}, entities = {}, totalTypes = {};
     function bump(k) { counts[k] = (counts[k] || 0) + 1; }
@@ -676,114 +613,8 @@
   }
   window.addEventListener("hashchange", function () { restoring = true; network.unselectAll(); restore(); });
 
-  // ---- the labeller ---------------------------------------------------------------------
-  // vis draws no labels; this draws them after each frame, at a fixed size on screen (11 px
-  // or more: 12-16 px by degree), in order of importance (source, target and focus, groups,
-  // then by degree), each only where it overlaps no label already drawn. So the opening view
-  // names the hubs and every label is readable; zooming in makes room for more.
-  var FACE = "system-ui, DejaVu Sans, Arial, sans-serif", widthCache = {};
-  var order = nodes.get().sort(function (a, b) {
-    return a.kgRank - b.kgRank || (b.kgWeight || b.value || 0) - (a.kgWeight || a.value || 0) || String(a.kgLines[0]).localeCompare(String(b.kgLines[0]));
-  }).map(function (item) { return item.id; });
-  function lineWidth(ctx, text, bold) {
-    var k = (bold ? "b" : "n") + text;
-    if (widthCache[k] === undefined) {
-      ctx.font = (bold ? "600 " : "") + "100px " + FACE;
-      widthCache[k] = ctx.measureText(text).width / 100;
-    }
-    return widthCache[k];
-  }
-  function drawLabels(ctx) {
-    var scale = network.getScale(), rect = container.getBoundingClientRect();
-    var a = network.DOMtoCanvas({ x: 0, y: 0 }), b = network.DOMtoCanvas({ x: rect.width, y: rect.height });
-    var ids = order.filter(function (id) { return shown.nodes[id]; });
-    var pos = network.getPositions(ids), placed = [], grid = {}, CELL = 120;
-    function free(x0, y0, x1, y1) {
-      for (var gx = Math.floor(x0 / CELL); gx <= Math.floor(x1 / CELL); gx++) {
-        for (var gy = Math.floor(y0 / CELL); gy <= Math.floor(y1 / CELL); gy++) {
-          var list = grid[gx + "," + gy] || [];
-          for (var i = 0; i < list.length; i++) {
-            var o = list[i];
-            if (x0 < o[2] && o[0] < x1 && y0 < o[3] && o[1] < y1) return false;
-          }
-        }
-      }
-      return true;
-    }
-    function take(box) {
-      for (var gx = Math.floor(box[0] / CELL); gx <= Math.floor(box[2] / CELL); gx++) {
-        for (var gy = Math.floor(box[1] / CELL); gy <= Math.floor(box[3] / CELL); gy++) {
-          (grid[gx + "," + gy] = grid[gx + "," + gy] || []).push(box);
-        }
-      }
-    }
-    ctx.save();
-    ctx.textAlign = "center";
-    ctx.textBaseline = "top";
-    ctx.lineJoin = "round";
-    ids.forEach(function (id) {
-      var p = pos[id], item = itemById[id];
-      if (!p || p.x < a.x || p.x > b.x || p.y < a.y || p.y > b.y) return;
-      var body = network.body.nodes[id], size = body ? body.options.size : 10;
-      var px = item.kgPx, lh = px * 1.2, w = 0;
-      item.kgLines.forEach(function (line) { w = Math.max(w, lineWidth(ctx, line, item.kgBold) * px); });
-      // Where the label may go, in screen pixels: under the node, else right of it, above
-      // it, left of it. A label that would stick out at the left or right edge is moved in.
-      var cx = (p.x - a.x) * scale, cy = (p.y - a.y) * scale, r = size * scale, h = lh * item.kgLines.length;
-      var spots = [[cx, cy + r + 2, "center"], [cx + r + 4 + w / 2, cy - h / 2, "center"],
-        [cx, cy - r - 2 - h, "center"], [cx - r - 4 - w / 2, cy - h / 2, "center"]];
-      var box = null;
-      for (var k = 0; k < spots.length && !box; k++) {
-        var sx = spots[k][0], sy = spots[k][1];
-        sx += Math.max(0, w / 2 + 3 - sx) - Math.max(0, sx + w / 2 + 3 - rect.width);
-        var b2 = [sx - w / 2 - 2, sy - 1, sx + w / 2 + 2, sy + h + 1];
-        if (b2[0] >= 0 && b2[2] <= rect.width && b2[1] >= 0 && b2[3] <= rect.height && free(b2[0], b2[1], b2[2], b2[3])) box = b2;
-      }
-      if (!box) return;  // no room: not drawn (zoom in for it)
-      take(box);
-      var faded = nodes.get(id).kgFaded;
-      ctx.font = (item.kgBold ? "600 " : "") + (px / scale) + "px " + FACE;
-      ctx.lineWidth = 4 / scale;
-      ctx.strokeStyle = "#ffffff";
-      ctx.fillStyle = faded ? "#8a8a8a" : "#1a1a1a";
-      var x = a.x + (box[0] + box[2]) / 2 / scale;
-      item.kgLines.forEach(function (line, i) {
-        var y = a.y + (box[1] + 1 + i * lh) / scale;
-        ctx.strokeText(line, x, y);
-        ctx.fillText(line, x, y);
-      });
-      placed.push({ id: id, text: item.kgLines.join(" "), px: px, box: box, x: x, y: a.y + (box[1] + 1) / scale,
-        lines: item.kgLines, bold: item.kgBold });
-    });
-    ctx.restore();
-    app.labels = placed;
-    if (!rowsMode()) bandTitles(ctx, scale);
-  }
-  // Band titles over the columns (the types of each band summarised with counts).
-  function bandTitles(ctx, scale) {
-    var bands = {};
-    Object.keys(shown.nodes).forEach(function (id) {
-      var item = itemById[id], n = nodeById[item.kgEntity], type = n ? n.type : groupById[item.kgGroup].type;
-      var band = style(type).band, count = n ? 1 : groupById[item.kgGroup].count;
-      var box = bands[band] = bands[band] || { x0: Infinity, x1: -Infinity, y0: Infinity, n: 0 };
-      box.x0 = Math.min(box.x0, item.x); box.x1 = Math.max(box.x1, item.x); box.y0 = Math.min(box.y0, item.y); box.n += count;
-    });
-    var keys = Object.keys(bands).map(Number).sort(function (x, y) { return x - y; });
-    if (!keys.length) return;
-    var top = Math.min.apply(null, keys.map(function (k) { return bands[k].y0; })), right = -Infinity, line = 0;
-    ctx.save();
-    ctx.font = "600 " + (14 / scale) + "px " + FACE;
-    ctx.textAlign = "center";
-    ctx.fillStyle = "#333333";
-    keys.forEach(function (k) {
-      var text = data.bands[k] + " (" + bands[k].n.toLocaleString("en") + ")", x = (bands[k].x0 + bands[k].x1) / 2;
-      var w = ctx.measureText(text).width;
-      line = x - w / 2 < right + 12 / scale ? 1 - line : 0;   // stagger titles that would touch
-      right = x + w / 2;
-      ctx.fillText(text, x, top - (60 - 18 * line) / scale);
-    });
-    ctx.restore();
-  }
+  var drawLabels = parts.labeller(app, { container: container, itemById: itemById, groupById: groupById,
+    shown: function () { return shown; }, rowsMode: rowsMode });
   network.on("afterDrawing", drawLabels);
   network.once("afterDrawing", function () { app.drawn = true; });
   var restored = restore();
