@@ -122,7 +122,6 @@ def _html(payload: dict[str, Any]) -> str:
             "default-src 'none'",
             "script-src " + " ".join(_csp_hash(s) for s in scripts),
             "style-src " + _csp_hash(css),
-            "img-src data: blob:",
             "base-uri 'none'",
             "form-action 'none'",
         ]
