@@ -16,7 +16,7 @@ from typing import Any
 
 from kg.store.knowledge import Knowledge
 from kg.views.formats.common import REVIEW_DOI, edges, evidence_annotations
-from kg.views.layout import layout
+from kg.views.layout import layered_layout
 
 __all__ = ["ARROWS", "NODE_SHAPES", "cx2_json", "cx2_network"]
 
@@ -129,7 +129,7 @@ def cx2_network(view: Knowledge) -> list[dict[str, Any]]:
     """
     nodes = sorted(view.mechanisms)
     index = {node: i for i, node in enumerate(nodes)}
-    positions = layout(view.mechanisms)
+    positions = layered_layout(view.mechanisms)
     node_list = []
     for node in nodes:
         attrs = view.mechanisms.nodes[node]
