@@ -128,14 +128,14 @@ def test_filters_keep_only_matching_evidence() -> None:
     assert all("rat" in e["species"] for e in _all_evidence(rat))
 
 
-def test_caps_are_reported() -> None:
-    payload = _json("trace", "BM-MSC-derived exosomes", "apoptosis", "--max-paths", "1")
-    assert payload["summary"]["truncated"] is True
-    assert "1 paths" in payload["summary"]["truncation_reason"]
-    text = CliRunner().invoke(
-        cli, ["trace", "BM-MSC-derived exosomes", "apoptosis", "--max-paths", "1"]
-    )
-    assert "search cut short" in text.output
+def test_max_paths_is_a_deprecated_no_op() -> None:
+    args = ["trace", "BM-MSC-derived exosomes", "apoptosis", "--format", "json"]
+    plain = CliRunner().invoke(cli, args)
+    old = CliRunner().invoke(cli, [*args, "--max-paths", "1"])
+    assert old.exit_code == 0
+    assert "--max-paths is deprecated and ignored" in old.stderr
+    assert json.loads(old.stdout) == json.loads(plain.stdout)
+    assert json.loads(plain.stdout)["summary"]["truncated"] is False
 
 
 @pytest.mark.parametrize(
