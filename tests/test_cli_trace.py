@@ -56,10 +56,20 @@ def test_json_contract_shape() -> None:
     assert set(payload) == {"source", "target", "paths", "summary"}
     assert set(payload["source"]) == {"id", "label", "type"}
     path = payload["paths"][0]
-    assert set(path) == {"nodes", "edges", "net_effect"}
+    assert set(path) == {
+        "nodes", "edges", "net_effect", "coherence", "shared_studies", "shared_cell_types",
+        "source_kind", "target_kind", "through_as_printed",
+    }  # fmt: skip
     assert path["net_effect"] in {"increases", "decreases"}
+    assert path["coherence"] in {"study", "cell-type", "stitched"}
     edge = path["edges"][0]
-    assert {"subject", "relation", "object", "sign", "evidence"} <= set(edge)
+    assert {"subject", "relation", "object", "sign", "evidence", "as_printed", "kind_of"} <= set(
+        edge
+    )
+    summary = payload["summary"]
+    assert set(summary["paths_by_effect"]) == {"increases", "decreases"}
+    assert set(summary["as_printed_left_out"]) == {"count", "assertions"}
+    assert summary["net_effects"] == sorted(summary["net_effects"])
     evidence = edge["evidence"][0]
     required = {"quote", "section", "citation_printed", "reference", "study_type", "species",
                 "cell_type", "level", "flags"}  # fmt: skip
