@@ -66,7 +66,7 @@ def _ambiguous(graph: nx.MultiDiGraph, name: str, found: set[str]) -> str:
     message = f"{name!r} is ambiguous: {', '.join(listed)}; use one of these ids"
     general = [n for n in sorted(found) if found - {n} <= set(kinds(graph, n))]
     if general:
-        message += f" ({general[0]} stands for all of them; add --exact for just one)"
+        message += f" ({general[0]} stands for all of them in a query; --exact for itself alone)"
     return message
 
 
