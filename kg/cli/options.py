@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
@@ -74,7 +74,7 @@ def evidence_keep(
 ) -> Callable[[str], bool] | None:
     """The evidence filter the :func:`filter_options` ask for (names resolved in ``kg``)."""
     from kg.model.records import StudyType
-    from kg.reasoning.levels import both, level_filter
+    from kg.reasoning.levels import EvidenceMode, both, level_filter
     from kg.reasoning.resolve import resolve
     from kg.store.knowledge import evidence_filter
 
@@ -84,4 +84,4 @@ def evidence_keep(
         species=[resolve(kg.entities, s) for s in species],
         study_types=[StudyType(STUDY_TYPE_CHOICES[t]) for t in study_type],
     )
-    return both(context, level_filter(kg.evidence, evidence))  # type: ignore[arg-type]
+    return both(context, level_filter(kg.evidence, cast("EvidenceMode", evidence)))
