@@ -185,7 +185,7 @@ def depths(view: SignedView, query: Query, deadline: Deadline) -> dict[str, int]
 #: Edges the backward search may scan before it stops widening: beyond its horizon every
 #: node gets the bound "more than the horizon" (still a lower bound, so the search stays
 #: exact; it only prunes less far from the targets).
-SCAN_BUDGET = 40000
+SCAN_BUDGET = 4000
 
 
 def bounds(view: SignedView, query: Query, deadline: Deadline) -> Bounds:
