@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from unittest.mock import patch
 
 import networkx as nx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kg.reasoning import search
 from kg.reasoning.paths import trace
 from kg.reasoning.reach import downstream, upstream
 from kg.reasoning.signed import Effect, SignedView
@@ -80,15 +82,24 @@ def _cost(g: nx.MultiDiGraph, keys: tuple[str, ...]) -> tuple[int, float]:
 EFFECT: dict[int, Effect] = {1: "increases", -1: "decreases"}
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(
-    graphs(),
-    st.integers(1, 5),
-    st.sampled_from(NODES[2:]),
-    st.sets(st.sampled_from(NODES[2:]), max_size=1),
-    st.integers(1, 4),
+    g=graphs(),
+    max_hops=st.integers(1, 5),
+    via_node=st.sampled_from(NODES[2:]),
+    stop=st.sets(st.sampled_from(NODES[2:]), max_size=1),
+    limit=st.integers(1, 4),
+    budget=st.sampled_from([0, 3, search.SCAN_BUDGET]),
 )
 def test_trace_matches_brute_force(
+    *, g: nx.MultiDiGraph, max_hops: int, via_node: str, stop: set[str], limit: int, budget: int
+) -> None:
+    # a small scan budget leaves most nodes beyond the bound's horizon: still exact
+    with patch.object(search, "SCAN_BUDGET", budget):
+        _check_trace(g, max_hops, via_node, stop, limit)
+
+
+def _check_trace(
     g: nx.MultiDiGraph, max_hops: int, via_node: str, stop: set[str], limit: int
 ) -> None:
     source, target = "n0", "n1"
@@ -124,9 +135,21 @@ def test_trace_matches_brute_force(
         assert {EFFECT[s] for _, s in brute} <= set(result.effects) or limit < 2
 
 
-@settings(max_examples=200, deadline=None)
-@given(graphs(), st.integers(1, 4), st.sets(st.sampled_from(NODES[1:]), max_size=1))
-def test_reach_matches_brute_force(g: nx.MultiDiGraph, max_hops: int, stop: set[str]) -> None:
+@settings(max_examples=300, deadline=None)
+@given(
+    graphs(),
+    st.integers(1, 4),
+    st.sets(st.sampled_from(NODES[1:]), max_size=1),
+    st.sampled_from([0, search.SCAN_BUDGET]),
+)
+def test_reach_matches_brute_force(
+    g: nx.MultiDiGraph, max_hops: int, stop: set[str], budget: int
+) -> None:
+    with patch.object(search, "SCAN_BUDGET", budget):
+        _check_reach(g, max_hops, stop)
+
+
+def _check_reach(g: nx.MultiDiGraph, max_hops: int, stop: set[str]) -> None:
     down = {r.node: r for r in downstream(g, "n0", max_hops=max_hops, no_pass_through=stop)}
     up = {r.node: r for r in upstream(g, "n0", max_hops=max_hops, no_pass_through=stop)}
     rev = g.reverse(copy=True)
