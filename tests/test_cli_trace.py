@@ -191,9 +191,12 @@ def test_conflicts_lists_kinds_with_quotes() -> None:
     payload = _json("conflicts")
     assert set(payload["counts"]) == {
         "opposite-signs",
+        "as-printed",
         "curated-contradiction",
         "citation-mismatch",
     }
+    kinds = [c["kind"] for c in payload["conflicts"]]
+    assert {k: kinds.count(k) for k in payload["counts"]} == payload["counts"]
     assert payload["conflicts"]
     for conflict in payload["conflicts"]:
         for side in conflict["assertions"]:
@@ -257,3 +260,42 @@ def test_time_limit_is_accepted_and_bounded() -> None:
     assert payload["summary"]["truncated"] is False
     result = CliRunner().invoke(cli, ["trace", "miR-21", "apoptosis", "--time-limit", "0"])
     assert result.exit_code == 2
+
+
+def test_summary_counts_paths_of_each_effect_over_all_simple_paths() -> None:
+    payload = _json("trace", "miR-21", "apoptosis")
+    summary = payload["summary"]
+    by_effect = summary["paths_by_effect"]
+    assert summary["net_effects"] == ["decreases"]
+    assert by_effect["increases"] == {"count": 0, "exact": True}
+    assert by_effect["decreases"]["exact"] is True
+    assert by_effect["decreases"]["count"] == summary["paths_found"] >= len(payload["paths"])
+    text = CliRunner().invoke(cli, ["trace", "miR-21", "apoptosis"]).output
+    number = by_effect["decreases"]["count"]
+    assert f"(all {number} paths within 5 hops agree)" in text.splitlines()[0]
+
+
+def test_coherence_option_keeps_only_coherent_paths() -> None:
+    anything = _json("trace", "BM-MSC-derived exosomes", "apoptosis", "--limit", "50")
+    study = _json("trace", "BM-MSC-derived exosomes", "apoptosis", "--coherence", "study",
+                  "--limit", "50")  # fmt: skip
+    assert study["paths"]
+    assert {p["coherence"] for p in study["paths"]} == {"study"}
+    assert all(p["shared_studies"] for p in study["paths"])
+    stitched = [p for p in anything["paths"] if p["coherence"] == "stitched"]
+    assert stitched, "the shipped data has paths stitched across studies"
+    ranks = [{"study": 0, "cell-type": 1, "stitched": 2}[p["coherence"]] for p in anything["paths"]]
+    assert ranks == sorted(ranks)
+    assert study["summary"]["paths_found"] < anything["summary"]["paths_found"]
+
+
+def test_evidence_choices_and_exact_are_accepted() -> None:
+    for choice in ("curated", "stated", "all"):
+        payload = _json("trace", "miR-21", "apoptosis", "--evidence", choice, "--exact")
+        assert payload["summary"]["source_kinds"] == []
+        left_out = payload["summary"]["as_printed_left_out"]
+        assert left_out["count"] == len(left_out["assertions"])
+    stated = _json("trace", "miR-21", "apoptosis", "--evidence", "stated")
+    assert all(e["level"] != "inferred" for e in _all_evidence(stated))
+    reach = _json("downstream", "miR-21", "--evidence", "all", "--exact")
+    assert set(reach) >= {"query", "direction", "kinds", "as_printed_left_out", "results"}
