@@ -111,7 +111,8 @@ class Bounds:
     ``table[(node, sign)]`` maps the mask of via nodes a walk from ``node`` (inclusive)
     visits to its fewest hops, for walks of at most ``horizon`` hops; a state not in the
     table needs more than ``horizon`` hops (more than ``max_hops``: it is unreachable).
-    ``plain[(node, sign)]`` is the same without via nodes, ``least[node]`` the fewest hops
+    ``plain[(node, sign)]`` is the fewest hops whatever the mask (all that is kept when the
+    query has no via nodes), ``least[node]`` the fewest hops
     of either sign; ``min_cost`` is the least cost of any hop of the view.
     """
 
@@ -202,30 +203,36 @@ def bounds(view: SignedView, query: Query, deadline: Deadline) -> Bounds:
         plain[(target, 1)] = least[target] = 0
         frontier.append(state)
     scanned = 0
-    targets, avoid, stop, sources = query.targets, query.avoid, query.stop, query.sources
-    bits = query.via_bits
+    skip = query.targets | query.avoid | (query.stop - query.sources)
+    ends = query.sources | query.stop  # a walk backwards stops there: they cannot be relayed
+    bits, backward = query.via_bits, not query.forward
     for hops in range(1, query.max_hops + 1):
-        nxt = []
+        nxt: list[tuple[str, int, int]] = []
         for node, sign, mask in frontier:
             deadline.check()
-            if hops > 1 and not query.relays(node):
-                continue  # a source or stop node ends a walk: it cannot be relayed
-            edges = view.edges(node, forward=not query.forward)
+            if hops > 1 and node in ends:
+                continue
+            edges = view.edges(node, forward=backward)
             scanned += len(edges)
             if scanned > SCAN_BUDGET and hops > 1:
                 break  # this layer stays incomplete: what it found holds, the rest is "> hops - 1"
-            for edge in edges:
-                other = edge.other
-                if other in targets or other in avoid or (other in stop and other not in sources):
+            for other, _hop, _cost, _score, step in edges:
+                if other in skip:
                     continue
-                key = (other, sign * edge.hop.sign)
-                new_mask = mask | bits.get(other, 0) if bits else 0
-                masks = table.setdefault(key, {})
-                if new_mask not in masks:
+                key = (other, sign * step)
+                if bits:
+                    new_mask = mask | bits.get(other, 0)
+                    masks = table.setdefault(key, {})
+                    if new_mask in masks:
+                        continue
                     masks[new_mask] = hops
-                    plain.setdefault(key, hops)
-                    least.setdefault(other, hops)
-                    nxt.append((other, key[1], new_mask))
+                elif key in plain:
+                    continue
+                else:
+                    new_mask = 0  # without via nodes only ``plain`` is read
+                plain.setdefault(key, hops)
+                least.setdefault(other, hops)
+                nxt.append((other, key[1], new_mask))
         else:
             frontier = nxt
             found.horizon = hops
@@ -254,31 +261,44 @@ def best_paths(
                      tuple[Edge, ...]]] = []  # fmt: skip
     targets, blocked = query.targets, query.stop | query.avoid | query.sources
     full, max_hops, forward, least = query.full, query.max_hops, query.forward, table.min_cost
+    bits, plain, nearest, beyond = query.via_bits, table.plain, table.least, table.beyond
 
-    def push(  # noqa: PLR0917 - the hot path: one call per partial path
-        node: str, s: int, mask: int, hops: int, cost: float,
-             nodes: tuple[str, ...], edges: tuple[Edge, ...]) -> None:  # fmt: skip
-        rest = table.lower(node, None if sign is None else sign * s, full & ~mask)
-        if hops + rest <= max_hops:
-            bound = (hops + rest, cost + rest * least if rest else cost)
-            heapq.heappush(heap, (bound, -hops, next(counter), node, s, mask, hops, cost,
-                                  nodes, edges))  # fmt: skip
+    def rest_of(node: str, s: int, mask: int) -> int:
+        if not bits:  # the common case, inlined: no via mask to honour
+            return (
+                nearest.get(node, beyond) if sign is None else plain.get((node, sign * s), beyond)
+            )
+        return table.lower(node, None if sign is None else sign * s, full & ~mask)
 
     for source in sorted(query.sources):
-        push(source, 1, query.bit(source), 0, 0.0, (source,), ())
+        mask = query.bit(source)
+        rest = rest_of(source, 1, mask)
+        if rest <= max_hops:
+            heapq.heappush(heap, ((rest, rest * least if rest else 0.0), 0, next(counter),
+                                  source, 1, mask, 0, 0.0, (source,), ()))  # fmt: skip
     while heap:
         deadline.check()
         _b, _d, _t, node, s, mask, hops, cost, nodes, edges = heapq.heappop(heap)
-        if hops and node in targets:
-            found = tuple(e.hop for e in edges)
-            yield found if forward else found[::-1]
+        if hops and node in targets:  # a path ends at its first target, whatever follows
+            if mask == full and (sign is None or s == sign):
+                found = tuple(e.hop for e in edges)
+                yield found if forward else found[::-1]
             continue
+        step_hops = hops + 1
         for edge in view.edges(node, forward=forward):
             other = edge.other
             if other in nodes or (other in blocked and other not in targets):
                 continue
-            push(other, s * edge.hop.sign, mask | query.bit(other), hops + 1,
-                 cost + edge.cost, (*nodes, other), (*edges, edge))  # fmt: skip
+            step_sign = s * edge.sign
+            step_mask = mask | bits.get(other, 0) if bits else 0
+            rest = rest_of(other, step_sign, step_mask)
+            if step_hops + rest > max_hops:
+                continue
+            step_cost = cost + edge.cost
+            bound = (step_hops + rest, step_cost + rest * least if rest else step_cost)
+            entry = (bound, -step_hops, next(counter), other, step_sign, step_mask, step_hops,
+                     step_cost, (*nodes, other), (*edges, edge))  # fmt: skip
+            heapq.heappush(heap, entry)
 
 
 def simple_paths(
@@ -346,7 +366,7 @@ def count_paths(
         kept = useful.get(node)
         if kept is None:
             kept = useful[node] = [
-                (e.other, e.hop.sign, e.other in targets)
+                (e.other, e.sign, e.other in targets)
                 for e in view.edges(node, forward=forward)
                 if e.other in targets or e.other not in blocked
             ]

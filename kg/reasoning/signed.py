@@ -108,6 +108,7 @@ class Edge(NamedTuple):
     hop: Hop
     cost: float
     score: float
+    sign: int
 
 
 def _contexts(record: Evidence | None) -> tuple[frozenset[str], frozenset[str]]:
@@ -188,7 +189,8 @@ class SignedView:
             )
         score = sum(self._weight.get(e, 1.0) for e in evidence)
         hop = Hop(u, v, key, str(data["relation"]), int(sign), evidence, printed)
-        return Edge(v if forward else u, hop, 1.0 / score if score > 0 else math.inf, score)
+        cost = 1.0 / score if score > 0 else math.inf
+        return Edge(v if forward else u, hop, cost, score, hop.sign)
 
     def _by_context(self, node: str, forward: bool) -> dict[tuple[str, str], list[Edge]]:
         """The edges of ``node`` grouped by the studies and cell types of their evidence
