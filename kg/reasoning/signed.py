@@ -102,7 +102,7 @@ class MechanismPath:
 
 class Edge(NamedTuple):
     """A signed edge as the search sees it: the node at the other end, the hop, its ranking
-    cost (lower is better: ``1 / score``) and its evidence score."""
+    cost (lower is better: ``1 / score``), its evidence score and its sign."""
 
     other: str
     hop: Hop
@@ -317,8 +317,9 @@ class SignedView:
         return frozenset(studies), frozenset(cells)
 
     def within(self, kind: str, value: str) -> SignedView:
-        """The view restricted to evidence of one study (``kind="study"``) or one cell type
-        (``kind="cell-type"``); kept, so a repeated query reuses it."""
+        """The view restricted to the edges that one study (``kind="study"``) or one cell type
+        (``kind="cell-type"``) supports (each keeps all its evidence, so paths rank as in the
+        whole view); kept, so a repeated query reuses it."""
         if self._parent is not None:
             raise ValueError("within() applies to an unrestricted view")
         child = self._children.get((kind, value))

@@ -40,15 +40,6 @@ def _rank(path: MechanismPath, base: SignedView) -> Rank:
     return (coh.COHERENCE_RANK[path.coherence], len(path.hops), cost, path.nodes)
 
 
-def _rebase(base: SignedView, hops: tuple[Hop, ...]) -> tuple[Hop, ...]:
-    """The hops of a path found in a restricted view, with all their (kept) evidence."""
-    full = []
-    for hop in hops:
-        match = [e.hop for e in base.out(hop.subject) if e.hop.assertion == hop.assertion]
-        full.append(match[0] if match else hop)
-    return tuple(full)
-
-
 class Tracer:
     """One trace query on one signed view."""
 
@@ -86,7 +77,6 @@ class Tracer:
     def _add(self, hops: tuple[Hop, ...]) -> tuple[str, ...] | None:
         key = tuple(h.assertion for h in hops)
         if key not in self.pool:
-            hops = _rebase(self.base, hops)
             scores = [self.base.score(h) for h in hops]
             first, last = hops[0].subject, hops[-1].object
             path = coh.annotate(
