@@ -210,3 +210,15 @@ def test_coherence_filters_paths_and_the_net_effect(
     assert [p.nodes for p in cells.paths] == [("A", "B", "C"), ("A", "D", "C")]
     assert cells.net_effect == "mixed"
     assert trace(g, "A", "C", coherence="study").paths == ()  # no records: no study known
+
+
+def test_text_says_which_coherence_filter_is_on(
+    contexts: tuple[nx.MultiDiGraph, dict[str, Evidence]],
+) -> None:
+    g, records = contexts
+    kg = Knowledge((), g, g, records, {})
+    study = answers.trace_text(kg, trace(g, "A", "C", evidence=records, coherence="study"))
+    assert "only paths whose hops one study supports (--coherence study)" in study
+    assert "net effect INCREASES (one path within 5 hops)" in study.splitlines()[0]
+    anything = answers.trace_text(kg, trace(g, "A", "C", evidence=records))
+    assert "--coherence" not in anything

@@ -192,8 +192,12 @@ def _notes(kg: Knowledge, result: Trace) -> list[str]:
             f"left out {n} as-printed {readings} on the way ({', '.join(result.left_out)}); "
             "--evidence all shows them"
         )
-    if result.coherence != "any":
-        lines.append(f"only paths coherent within one {result.coherence} (--coherence)")
+    if result.coherence == "study":
+        lines.append("only paths whose hops one study supports (--coherence study)")
+    elif result.coherence == "cell-type":
+        lines.append(
+            "only paths whose hops one study or one cell type supports (--coherence cell-type)"
+        )
     if result.truncated:
         lines.append(f"search cut short: {result.reason}")
         if result.undecided:
