@@ -221,4 +221,21 @@ def test_text_says_which_coherence_filter_is_on(
     assert "only paths whose hops one study supports (--coherence study)" in study
     assert "net effect INCREASES (one path within 5 hops)" in study.splitlines()[0]
     anything = answers.trace_text(kg, trace(g, "A", "C", evidence=records))
-    assert "--coherence" not in anything
+    assert "only paths whose hops" not in anything
+
+
+def test_a_mixed_answer_also_gives_the_effect_within_one_study(
+    contexts: tuple[nx.MultiDiGraph, dict[str, Evidence]],
+    misprint: tuple[nx.MultiDiGraph, dict[str, Evidence]],
+) -> None:
+    g, records = contexts
+    result = trace(g, "A", "C", evidence=records)
+    assert (result.net_effect, result.within_one_study) == ("mixed", ("increases",))
+    kg = Knowledge((), g, g, records, {})
+    assert "over the paths one study supports: increases" in answers.trace_text(kg, result)
+    summary = answers.trace_json(kg, result)["summary"]
+    assert summary["net_effects_within_one_study"] == ["increases"]
+    g, records = misprint
+    agreed = trace(g, "exo", "IVDD", keep_evidence=level_filter(records, "curated"),
+                   evidence=records)  # fmt: skip
+    assert agreed.within_one_study is None  # not mixed: nothing to add

@@ -38,7 +38,9 @@ class Trace:
     fewest hops, then best evidence; the best path of each reachable effect is always among
     them when ``limit`` allows. ``source_kinds``/``target_kinds``: the kinds of the queried
     entities the search included. ``left_out``: as-printed assertions between source and
-    target within the bound that the evidence filter left out.
+    target within the bound that the evidence filter left out. ``within_one_study``: when
+    the answer is mixed, the net effects over the paths one study supports (what
+    ``--coherence study`` would answer), else None.
     """
 
     source: str
@@ -55,6 +57,7 @@ class Trace:
     left_out: tuple[str, ...] = ()
     coherence: CoherenceFilter = "any"
     max_hops: int = 5
+    within_one_study: tuple[Effect, ...] | None = None
 
     @property
     def found(self) -> int:
@@ -160,6 +163,9 @@ def trace(
         reason = str(stop)
     shown = tracer.top(limit) if reason is None else tracer.top_found(limit)
     counts = tracer.count(count_limit) if reason is None else tracer.partial_counts()
+    within: tuple[Effect, ...] | None = None
+    if reason is None and coherence == "any" and len(tracer.reachable) > 1 and base.evidence:
+        within = _within_one_study(base, query, tracer.deadline, (source, target), limit)
     return Trace(
         source,
         target,
@@ -175,4 +181,17 @@ def trace(
         left_out=tracer.left_out(),
         coherence=coherence,
         max_hops=max_hops,
+        within_one_study=within,
     )
+
+
+def _within_one_study(
+    base: SignedView, query: Query, deadline: Deadline, ends: tuple[str, str], limit: int
+) -> tuple[Effect, ...] | None:
+    """The net effects over the paths one study supports (None if time ran out)."""
+    tracer = Tracer(base, query, deadline, ends, "study")
+    try:
+        tracer.decide(limit)
+    except TimeLimitError:
+        return None
+    return tuple(effect_of(s) for s in (-1, 1) if s in tracer.reachable)

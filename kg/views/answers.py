@@ -144,6 +144,9 @@ def trace_json(kg: Knowledge, result: Trace) -> dict[str, Any]:
                 "count": len(result.left_out),
                 "assertions": list(result.left_out),
             },
+            "net_effects_within_one_study": (
+                None if result.within_one_study is None else list(result.within_one_study)
+            ),
             "truncated": result.truncated,
             "truncation_reason": result.reason,
             "undecided": list(result.undecided),
@@ -185,6 +188,10 @@ def _notes(kg: Knowledge, result: Trace) -> list[str]:
         if kinds:
             listed = ", ".join(kg.label(k) for k in kinds)
             lines.append(f"{kg.label(name)} includes its kinds: {listed} (--exact: only itself)")
+    if result.within_one_study is not None:
+        effects = result.within_one_study
+        answer = "no path" if not effects else effects[0] if len(effects) == 1 else "still mixed"
+        lines.append(f"over the paths one study supports: {answer} (--coherence study)")
     if result.left_out:
         n = len(result.left_out)
         readings = "reading" if n == 1 else "readings"
