@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
@@ -64,10 +64,12 @@ def filter_options(func: Any) -> Any:
         ),
         click.option(
             "--evidence",
-            type=click.Choice(["stated", "all"]),
-            default="all",
+            type=click.Choice(["curated", "stated", "all"]),
+            default="curated",
             show_default=True,
-            help="'stated': ignore links only the curator inferred.",
+            help="'curated': stated, corrected and curator-inferred evidence (as-printed "
+            "readings left out and counted); 'stated': only stated and corrected; 'all': "
+            "as-printed readings too, marked.",
         ),
     ]
     for option in reversed(options):
@@ -84,16 +86,17 @@ def evidence_keep(
 ) -> Callable[[str], bool] | None:
     """The evidence filter the :func:`filter_options` ask for (names resolved in ``kg``)."""
     from kg.model.records import StudyType
+    from kg.reasoning.levels import EvidenceMode, both, level_filter
     from kg.reasoning.resolve import resolve
     from kg.store.knowledge import evidence_filter
 
-    return evidence_filter(
+    context = evidence_filter(
         kg.evidence,
         cell_types=[resolve(kg.entities, c) for c in cell_type],
         species=[resolve(kg.entities, s) for s in species],
         study_types=[StudyType(STUDY_TYPE_CHOICES[t]) for t in study_type],
-        stated_only=evidence == "stated",
     )
+    return both(context, level_filter(kg.evidence, cast("EvidenceMode", evidence)))
 
 
 class Seconds(click.ParamType[float]):
