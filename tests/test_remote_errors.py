@@ -17,8 +17,9 @@ from click.testing import CliRunner
 
 from kg.cli import cli
 from kg.store.remote import Client, Endpoint, parse_header
+from kg.store.remote_neighbourhoods import fetch_between
 from kg.store.remote_query import select_batched
-from kg.store.remote_views import fetch_between, open_remote
+from kg.store.remote_views import open_remote
 from kg.store.sparql.check import EndpointError
 from tests.remote_servers import Remote, oxigraph, push
 from tests.support import free_port

@@ -96,7 +96,8 @@ def trace(
     from kg.reasoning.paths import trace as run
     from kg.reasoning.resolve import resolve
     from kg.store.knowledge import evidence_weights
-    from kg.store.remote_views import fetch_around, fetch_between
+    from kg.store.remote_neighbourhoods import fetch_around, fetch_between
+    from kg.store.remote_views import fetch_shown
     from kg.views import answers
 
     start = time.monotonic()
@@ -105,7 +106,9 @@ def trace(
     ends = resolve(kg.mechanisms, source), resolve(kg.mechanisms, target)
     avoided = [resolve(kg.mechanisms, a) for a in avoid]
     diseases = set() if through_disease else kg.nodes_of_type("Disease")
-    fetch_between(kg, *ends, max_hops=max_hops, blocked=[*avoided, *diseases])
+    fetch_between(
+        kg, *ends, max_hops=max_hops, blocked=[*avoided, *diseases], context=keep is not None
+    )
     result = run(
         kg.mechanisms,
         *ends,
@@ -120,6 +123,7 @@ def trace(
         time_limit=time_limit - (time.monotonic() - start) if remote else time_limit,
         no_pass_through=diseases,
     )
+    fetch_shown(kg, [h for p in result.paths for h in p.hops])
     if html is not None:
         fetch_around(kg, {n for p in result.paths for n in p.nodes} | set(ends), hops=1)
     if fmt == "json":
@@ -160,22 +164,28 @@ def _reach_command(direction: str) -> click.Command:
         from kg.reasoning import reach
         from kg.reasoning.resolve import resolve
         from kg.store.knowledge import evidence_weights
-        from kg.store.remote_views import fetch_reach
+        from kg.store.remote_neighbourhoods import fetch_reach
+        from kg.store.remote_views import fetch_shown
         from kg.views import answers
 
         kg = knowledge(data, remote)
         run = reach.upstream if direction == "upstream" else reach.downstream
         node = resolve(kg.mechanisms, entity)
         diseases = set() if through_disease else kg.nodes_of_type("Disease")
-        fetch_reach(kg, node, max_hops=max_hops, forward=run is reach.downstream, blocked=diseases)
+        keep = evidence_keep(kg, cell_type, species, study_type, evidence)
+        forward = run is reach.downstream
+        fetch_reach(
+            kg, node, max_hops=max_hops, forward=forward, blocked=diseases, context=bool(keep)
+        )
         reached = run(
             kg.mechanisms,
             node,
             max_hops=max_hops,
-            keep_evidence=evidence_keep(kg, cell_type, species, study_type, evidence),
+            keep_evidence=keep,
             evidence_weight=evidence_weights(kg.evidence),
             no_pass_through=diseases,
         )
+        fetch_shown(kg, [h for r in reached for h in r.path.hops])
         if fmt == "json":
             payload = answers.reach_json(kg, node, direction, reached)
             click.echo(json.dumps(payload, indent=2, ensure_ascii=False))

@@ -57,7 +57,7 @@ def viz(
     request: open it from disk on any machine.
     """
     from kg.reasoning.resolve import resolve
-    from kg.store.remote_views import fetch_around
+    from kg.store.remote_neighbourhoods import fetch_around
     from kg.views.page import graph_html
 
     if remote is not None and focus is None:

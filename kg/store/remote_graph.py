@@ -10,7 +10,7 @@ from kg.model.records import Relation
 from kg.model.vocab import KG
 from kg.store.knowledge import Knowledge
 from kg.store.remote import Client, Endpoint
-from kg.store.remote_query import select_batched, select_paged
+from kg.store.remote_query import select_all, select_batched
 from kg.store.remote_views import (
     EDGE_QUERY,
     RemoteKnowledge,
@@ -46,9 +46,9 @@ def fetch_conflicts(kg: Knowledge) -> Graph:
         f"{{ ?y <{_NS}contradicts> ?x }} }}",
         f"SELECT DISTINCT ?x {{ ?x <{_NS}evidence> ?e . ?e <{_NS}citedReference> ?r }}",
     )
-    keys = sorted({row["x"] for q in queries for row in select_paged(client, q, "?x")})
+    keys = sorted({row["x"] for q in queries for row in select_all(client, q, "?x")})
     rows = select_batched(client, EDGE_QUERY.replace("{predicates}", ""), "a", keys)
-    add_edges(kg, collect_edges(client, rows))
+    add_edges(kg, collect_edges(client, rows), full=True)
     notes = Graph()
     for row in select_batched(
         client, "SELECT ?a ?n { {values} ?a <" + _NS + "contradictionNote> ?n }", "a", keys

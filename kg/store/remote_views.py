@@ -7,38 +7,36 @@ so far, no edge. The ``fetch_*`` functions then add the edges a command needs, l
 in batched ``VALUES`` queries, with the evidence records of those edges and the references
 they cite, in the shape :func:`kg.store.convert.to_networkx` gives; the search then runs on
 that graph unchanged. Each fetch compares the store's assertion and evidence counts before
-and after, and says so when the data changed while it read. (:mod:`kg.store.remote_graph`
-serves the two commands that read across the whole graph: conflicts and export.)
+and after, and says so when the data changed while it read. The neighbourhoods themselves
+are in :mod:`kg.store.remote_neighbourhoods`; :mod:`kg.store.remote_graph` serves the two
+commands that read across the whole graph (conflicts and export).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from rdflib import Graph
 
-from kg.model.records import Relation
+from kg.model.records import Evidence, Level, Relation, StudyType
 from kg.model.vocab import ASSERTION, ENTITY, EVIDENCE, KG
 from kg.store.knowledge import Knowledge
 from kg.store.remote import Client, Endpoint
-from kg.store.remote_query import select_batched, select_paged
+from kg.store.remote_query import select_all, select_batched
 from kg.store.sparql.check import EndpointError
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = [
     "EDGE_QUERY",
+    "Edge",
     "RemoteKnowledge",
     "Session",
+    "Shown",
     "add_edges",
     "collect_edges",
-    "fetch_around",
-    "fetch_between",
-    "fetch_reach",
+    "edges_of",
+    "fetch_shown",
     "open_remote",
     "store_counts",
 ]
@@ -52,6 +50,19 @@ _SIGNED = sorted(k for k, r in _RELATIONS.items() if r.causal and r.sign != 0)
 _ENT = str(ENTITY)
 
 
+class Shown(Protocol):
+    """What :func:`fetch_shown` reads of a hop (:class:`kg.reasoning.signed.Hop` has it)."""
+
+    @property
+    def subject(self) -> str: ...
+    @property
+    def object(self) -> str: ...
+    @property
+    def assertion(self) -> str: ...
+    @property
+    def evidence(self) -> tuple[str, ...]: ...
+
+
 @dataclass
 class Session:
     """One command's conversation with the store: the client and the counts seen first."""
@@ -59,6 +70,8 @@ class Session:
     client: Client
     counts: tuple[int, int] = (0, 0)
     names: dict[str, dict[str, object]] = field(default_factory=dict)
+    light: set[str] = field(default_factory=set)  # evidence read only for the search
+    light_edges: set[str] = field(default_factory=set)  # assertions without contradicts
 
     def check_unchanged(self) -> None:
         """Raise when the store's assertion or evidence count differs from the first one."""
@@ -77,6 +90,7 @@ class RemoteKnowledge(Knowledge):
 
 
 def store_counts(client: Client) -> tuple[int, int]:
+    """How many kg assertions and evidence nodes the store holds."""
     rows = client.select(
         f"SELECT ?n ?m {{ {{ SELECT (COUNT(?a) AS ?n) {{ ?a a <{_NS}Assertion> }} }} "
         f"{{ SELECT (COUNT(?e) AS ?m) {{ ?e a <{_NS}Evidence> }} }} }}"
@@ -95,18 +109,20 @@ def node_id(iri: str) -> str:
 
 
 def _names(client: Client) -> dict[str, dict[str, object]]:
-    """label, type, synonyms and identifiers of every entity IRI, by node id."""
+    """label, type, synonyms and identifiers of every labelled entity, by node id."""
     ent = f'FILTER(STRSTARTS(STR(?e), "{_ENT}"))'
+    kind = f'OPTIONAL {{ ?e a ?t FILTER(STRSTARTS(STR(?t), "{_NS}")) }}'
     found: dict[str, dict[str, set[str]]] = {}
-    for prop, key, extra in (
-        (f"<{_RDFS}label>", "label", ""),
-        ("a", "type", f'FILTER(STRSTARTS(STR(?v), "{_NS}"))'),
-        (f"<{_SKOS}altLabel>", "synonyms", ""),
-        (f"<{_NS}xref>", "xrefs", ""),
+    for query, order in (
+        (f"SELECT ?e ?l ?t {{ ?e <{_RDFS}label> ?l {kind} {ent} }}", "?e ?l ?t"),
+        (f"SELECT ?e ?s {{ ?e <{_SKOS}altLabel> ?s {ent} }}", "?e ?s"),
+        (f"SELECT ?e ?x {{ ?e <{_NS}xref> ?x {ent} }}", "?e ?x"),
     ):
-        query = f"SELECT ?e ?v {{ ?e {prop} ?v {ent} {extra} }}"
-        for row in select_paged(client, query, "?e ?v", page=10_000):
-            found.setdefault(node_id(row["e"]), {}).setdefault(key, set()).add(row["v"])
+        for row in select_all(client, query, order):
+            attrs = found.setdefault(node_id(row["e"]), {})
+            for var, key in (("l", "label"), ("t", "type"), ("s", "synonyms"), ("x", "xrefs")):
+                if var in row:
+                    attrs.setdefault(key, set()).add(row[var])
     names: dict[str, dict[str, object]] = {}
     for nid, attrs in found.items():
         labels = sorted(attrs.get("label", ()))
@@ -116,14 +132,14 @@ def _names(client: Client) -> dict[str, dict[str, object]]:
             "type": types[0] if types else "Entity",
             "synonyms": tuple(sorted(attrs.get("synonyms", ()))),
             "xrefs": tuple(sorted(attrs.get("xrefs", ()))),
-            "labelled": bool(labels),
         }
     return names
 
 
 def _attrs(session: Session, nid: str) -> dict[str, object]:
-    attrs = session.names.get(nid) or {"label": nid, "type": "Entity", "synonyms": (), "xrefs": ()}
-    return {k: v for k, v in attrs.items() if k != "labelled"}
+    return dict(
+        session.names.get(nid) or {"label": nid, "type": "Entity", "synonyms": (), "xrefs": ()}
+    )
 
 
 def open_remote(endpoint: Endpoint, *, deadline: float | None = None) -> RemoteKnowledge:
@@ -142,88 +158,122 @@ def open_remote(endpoint: Endpoint, *, deadline: float | None = None) -> RemoteK
             "(load it with kg push, or name its graph with --graph)"
         )
     session = Session(client, counts, _names(client))
-    rows = select_paged(
+    rows = select_all(
         client,
-        f"SELECT DISTINCT ?e {{ ?a a <{_NS}Assertion> . "
-        f"{{ ?a <{_RDF}subject> ?e }} UNION {{ ?a <{_RDF}object> ?e }} FILTER(isIRI(?e)) }}",
+        # no FILTER(isIRI(?e)) on the server: it triples the time; literals are left out here
+        f"SELECT DISTINCT ?e {{ ?a <{_RDF}subject>|<{_RDF}object> ?e . ?a a <{_NS}Assertion> }}",
         "?e",
-        page=10_000,
     )
     mechanisms = nx.MultiDiGraph()
     for row in rows:
-        nid = node_id(row["e"])
-        mechanisms.add_node(nid, **_attrs(session, nid))
+        if ":" in row["e"]:  # an IRI (a literal subject or object is not a mechanism node)
+            nid = node_id(row["e"])
+            mechanisms.add_node(nid, **_attrs(session, nid))
     entities = nx.MultiDiGraph()
-    for nid, attrs in session.names.items():
-        if attrs["labelled"] and "://" not in nid:
+    for nid in session.names:
+        if "://" not in nid:
             entities.add_node(nid, **_attrs(session, nid))
     return RemoteKnowledge((), mechanisms, entities, {}, {}, session)
 
 
 @dataclass(frozen=True)
-class _Edge:
+class Edge:
+    """One assertion as fetched: subject and object node ids, relation, evidence ids."""
+
     subject: str
     object: str
     relation: Relation
     evidence: frozenset[str]
-    contradicts: frozenset[str]
+    levels: frozenset[tuple[str, str]] = frozenset()  # (evidence id, kg:evidenceLevel)
 
 
 EDGE_QUERY = (
-    "SELECT ?a ?s ?p ?o ?e ?c { {values} {predicates} ?a a <" + _NS + "Assertion> ; "
-    "<" + _RDF + "subject> ?s ; <" + _RDF + "predicate> ?p ; <" + _RDF + "object> ?o . "
+    "SELECT ?a ?s ?p ?o ?e ?l { {values} ?a <" + _RDF + "subject> ?s ; <" + _RDF + "predicate> "
+    "?p ; <" + _RDF + "object> ?o ; a <" + _NS + "Assertion> . {predicates} "
     "FILTER(isIRI(?s) && isIRI(?o)) "
-    "OPTIONAL { ?a <" + _NS + "evidence> ?e } OPTIONAL { ?a <" + _NS + "contradicts> ?c } }"
+    "OPTIONAL { ?a <" + _NS + "evidence> ?e OPTIONAL { ?e <" + _NS + "evidenceLevel> ?l } } }"
 )
+# FILTER(?p IN ...), not VALUES ?p: Oxigraph joins a second VALUES block 30 times slower
+_SIGNED_FILTER = "FILTER(?p IN (" + ", ".join(f"<{p}>" for p in _SIGNED) + "))"
 
 
-def _edges(
+def edges_of(
     client: Client, nodes: Iterable[str], direction: str, *, signed: bool
-) -> dict[str, _Edge]:
-    """The assertions leaving (``out``) or entering (``in``) ``nodes``, by assertion id."""
+) -> dict[str, Edge]:
+    """The assertions leaving (``out``) or entering (``in``) ``nodes``, by assertion id;
+    with ``signed`` only those of causal, signed relations (what the search follows)."""
     iris = sorted(n if "://" in n else f"{_ENT}{n}" for n in nodes)
     if not iris:
         return {}
-    predicates = f"VALUES ?p {{ {' '.join(f'<{p}>' for p in _SIGNED)} }}" if signed else ""
-    template = EDGE_QUERY.replace("{predicates}", predicates)
+    template = EDGE_QUERY.replace("{predicates}", _SIGNED_FILTER if signed else "")
     rows = select_batched(client, template, "s" if direction == "out" else "o", iris)
     return collect_edges(client, rows)
 
 
-def collect_edges(client: Client, rows: Iterable[dict[str, str]]) -> dict[str, _Edge]:
-    parts: dict[str, tuple[str, str, str, set[str], set[str]]] = {}
+def collect_edges(client: Client, rows: Iterable[dict[str, str]]) -> dict[str, Edge]:
+    """Rows of :data:`EDGE_QUERY` as edges by assertion id.
+
+    Raises:
+        EndpointError: an assertion's predicate is not a kg relation.
+    """
+    parts: dict[str, tuple[str, str, str, set[str], set[tuple[str, str]]]] = {}
     for row in rows:
         key = row["a"].removeprefix(str(ASSERTION))
         entry = parts.setdefault(key, (row["s"], row["p"], row["o"], set(), set()))
         if "e" in row:
-            entry[3].add(row["e"].removeprefix(str(EVIDENCE)))
-        if "c" in row:
-            entry[4].add(row["c"].removeprefix(str(ASSERTION)))
+            eid = row["e"].removeprefix(str(EVIDENCE))
+            entry[3].add(eid)
+            if "l" in row:
+                entry[4].add((eid, row["l"].removeprefix(_NS)))
     edges = {}
-    for key, (s, p, o, evidence, contradicts) in parts.items():
+    for key, (s, p, o, evidence, levels) in parts.items():
         relation = _RELATIONS.get(p)
         if relation is None:
             raise EndpointError(
                 f"{client.endpoint.where}: assertion {ASSERTION}{key} uses {p}, which is not a "
                 "kg relation"
             )
-        edges[key] = _Edge(
-            node_id(s), node_id(o), relation, frozenset(evidence), frozenset(contradicts)
-        )
+        edges[key] = Edge(node_id(s), node_id(o), relation, frozenset(evidence), frozenset(levels))
     return edges
 
 
-def add_edges(kg: RemoteKnowledge, edges: dict[str, _Edge]) -> None:
-    """Add edges (as :func:`kg.store.convert.to_networkx` shapes them), their evidence and the
-    references it cites; then check the store did not change meanwhile."""
+def _contradicts(client: Client, keys: Sequence[str]) -> dict[str, set[str]]:
+    rows = select_batched(
+        client,
+        "SELECT ?a ?c { {values} ?a <" + _NS + "contradicts> ?c }",
+        "a",
+        [f"{ASSERTION}{k}" for k in keys],
+        size=1000,
+    )
+    found: dict[str, set[str]] = {}
+    for row in rows:
+        key = row["a"].removeprefix(str(ASSERTION))
+        found.setdefault(key, set()).add(row["c"].removeprefix(str(ASSERTION)))
+    return found
+
+
+def add_edges(
+    kg: RemoteKnowledge, edges: dict[str, Edge], *, full: bool = False, context: bool = False
+) -> None:
+    """Add edges (as :func:`kg.store.convert.to_networkx` shapes them) with their
+    ``kg:contradicts`` links and their evidence, then check the store did not change.
+
+    With ``full`` every evidence record is read whole, with the references it cites;
+    otherwise only what the search reads: the evidence level (for the ranking), with
+    ``context`` also cell types, species and study types (for the filters); no
+    ``kg:contradicts``. :func:`fetch_shown` then completes the hops a command shows.
+    """
     assert kg.session is not None
     graph = kg.mechanisms
-    for key, edge in sorted(edges.items()):
+    new = sorted(k for k, e in edges.items() if not graph.has_edge(e.subject, e.object, k))
+    contradicts = _contradicts(kg.session.client, new) if full else {}
+    if not full:
+        kg.session.light_edges.update(new)
+    for key in new:
+        edge = edges[key]
         for nid in (edge.subject, edge.object):
             if nid not in graph:
                 graph.add_node(nid, **_attrs(kg.session, nid))
-        if graph.has_edge(edge.subject, edge.object, key):
-            continue
         graph.add_edge(
             edge.subject,
             edge.object,
@@ -232,10 +282,44 @@ def add_edges(kg: RemoteKnowledge, edges: dict[str, _Edge]) -> None:
             sign=edge.relation.sign,
             causal=edge.relation.causal,
             evidence=tuple(sorted(edge.evidence)),
-            contradicts=tuple(sorted(edge.contradicts)),
+            contradicts=tuple(sorted(contradicts.get(key, ()))),
         )
-    wanted = sorted({e for edge in edges.values() for e in edge.evidence} - set(kg.evidence))
-    _evidence(kg, wanted)
+    ids = {e for edge in edges.values() for e in edge.evidence}
+    if full:
+        _complete(kg, [(e.subject, e.object, k) for k, e in edges.items()])
+        _evidence(kg, sorted((ids - set(kg.evidence)) | (ids & kg.session.light)))
+    elif context:
+        _light_evidence(kg, sorted(ids - set(kg.evidence)))
+    else:
+        levels = {eid: level for edge in edges.values() for eid, level in edge.levels}
+        for eid in sorted(ids - set(kg.evidence)):
+            level = Level(levels[eid]) if eid in levels else Level.STATED
+            kg.evidence[eid] = Evidence(eid, "", "", (), level)
+            kg.session.light.add(eid)
+    kg.session.check_unchanged()
+
+
+def _complete(kg: RemoteKnowledge, edges: Sequence[tuple[str, str, str]]) -> None:
+    """Read the ``kg:contradicts`` links of edges added without them."""
+    assert kg.session is not None
+    light = [e for e in edges if e[2] in kg.session.light_edges]
+    found = _contradicts(kg.session.client, sorted({k for _, _, k in light}))
+    for u, v, key in light:
+        kg.mechanisms.edges[u, v, key]["contradicts"] = tuple(sorted(found.get(key, ())))
+        kg.session.light_edges.discard(key)
+
+
+def fetch_shown(kg: Knowledge, hops: Iterable[Shown]) -> None:
+    """Read whole what a command shows of hops fetched for the search only: the evidence
+    records (each hop's ``evidence``) and the edge's ``kg:contradicts`` links. Nothing to do
+    on an embedded :class:`Knowledge`."""
+    if not isinstance(kg, RemoteKnowledge) or kg.session is None:
+        return
+    hops = list(hops)
+    _complete(kg, [(h.subject, h.object, h.assertion) for h in hops])
+    wanted = sorted({e for h in hops for e in h.evidence} & kg.session.light)
+    if wanted:
+        _evidence(kg, wanted)
     kg.session.check_unchanged()
 
 
@@ -246,7 +330,7 @@ _EVIDENCE = (
 
 
 def _evidence(kg: RemoteKnowledge, ids: Sequence[str]) -> None:
-    """Read the evidence records ``ids`` and the references they cite into ``kg``."""
+    """Read the evidence records ``ids`` whole, and the references they cite, into ``kg``."""
     from kg.store.provenance import read_evidence, read_references
     from kg.store.remote_query import batches, values
 
@@ -265,7 +349,8 @@ def _evidence(kg: RemoteKnowledge, ids: Sequence[str]) -> None:
             ) from None
         kg.evidence.update(read_evidence(graph, batch))
         kg.references.update(read_references(graph))
-    missing = [i for i in ids if i not in kg.evidence]
+        kg.session.light.difference_update(batch)
+    missing = [i for i in ids if i not in kg.evidence or i in kg.session.light]
     if missing:
         raise EndpointError(
             f"{client.endpoint.where}: evidence {missing[0]} is linked but has no quote: the "
@@ -273,112 +358,47 @@ def _evidence(kg: RemoteKnowledge, ids: Sequence[str]) -> None:
         )
 
 
-def _levels(
-    kg: RemoteKnowledge,
-    start: str,
-    depth: int,
-    direction: str,
-    blocked: set[str],
-    *,
-    signed: bool = True,
-) -> tuple[dict[str, _Edge], dict[str, int]]:
-    """Expand from ``start`` ``depth`` levels; blocked nodes are reached, not expanded."""
+_LIGHT = (
+    "SELECT ?e ?k ?v { {values} ?e ?k ?v FILTER(?k IN (<"
+    + _RDF
+    + "type>, <"
+    + _NS
+    + "evidenceLevel>, <"
+    + _NS
+    + "cellType>, <"
+    + _NS
+    + "species>, <"
+    + _NS
+    + "studyType>)) }"
+)
+
+
+def _light_evidence(kg: RemoteKnowledge, ids: Sequence[str]) -> None:
+    """Evidence records with only the fields the search reads (see :func:`add_edges`)."""
     assert kg.session is not None
-    distance = {start: 0}
-    frontier = [start]
-    edges: dict[str, _Edge] = {}
-    for level in range(1, depth + 1):
-        expand = [n for n in frontier if n == start or n not in blocked]
-        found: dict[str, _Edge] = {}
-        for way in ("out", "in") if direction == "both" else (direction,):
-            found.update(_edges(kg.session.client, expand, way, signed=signed))
-        edges.update(found)
-        frontier = []
-        for edge in found.values():
-            for other in (edge.subject, edge.object):
-                if other not in distance:
-                    distance[other] = level
-                    frontier.append(other)
-        if not frontier:
-            break
-    return edges, distance
-
-
-def _bfs(edges: Iterable[_Edge], start: str, *, forward: bool, blocked: set[str]) -> dict[str, int]:
-    nxt: dict[str, set[str]] = {}
-    for e in edges:
-        a, b = (e.subject, e.object) if forward else (e.object, e.subject)
-        nxt.setdefault(a, set()).add(b)
-    distance = {start: 0}
-    frontier = [start]
-    while frontier:
-        layer = []
-        for node in frontier:
-            if node != start and node in blocked:
-                continue
-            for other in nxt.get(node, ()):
-                if other not in distance:
-                    distance[other] = distance[node] + 1
-                    layer.append(other)
-        frontier = layer
-    return distance
-
-
-def fetch_between(
-    kg: Knowledge, source: str, target: str, *, max_hops: int, blocked: Iterable[str] = ()
-) -> None:
-    """Add every signed edge on a path of at most ``max_hops`` from ``source`` to ``target``
-    (nothing to do on an embedded :class:`Knowledge`).
-
-    The source's neighbourhood is read forward ⌈max_hops/2⌉ levels and the target's backward
-    the rest, so every such path lies in their union; edges that cannot be on one are dropped
-    before their evidence is read. ``blocked`` nodes (diseases, --avoid) are not expanded.
-    """
-    if not isinstance(kg, RemoteKnowledge):
-        return
-    stop = set(blocked) - {source, target}
-    ahead = math.ceil(max_hops / 2)
-    forward, _ = _levels(kg, source, ahead, "out", stop)
-    backward, _ = _levels(kg, target, max_hops - ahead, "in", stop)
-    edges = {**forward, **backward}
-    dist_from = _bfs(edges.values(), source, forward=True, blocked=stop)
-    dist_to = _bfs(edges.values(), target, forward=False, blocked=stop)
-    far = max_hops + 1
-    kept = {
-        key: e
-        for key, e in edges.items()
-        if dist_from.get(e.subject, far) + 1 + dist_to.get(e.object, far) <= max_hops
-    }
-    add_edges(kg, kept)
-
-
-def fetch_reach(
-    kg: Knowledge, node: str, *, max_hops: int, forward: bool, blocked: Iterable[str] = ()
-) -> None:
-    """Add the signed edges within ``max_hops`` downstream (``forward``) or upstream of
-    ``node``; ``blocked`` nodes are reached but not expanded."""
-    if isinstance(kg, RemoteKnowledge):
-        stop = set(blocked) - {node}
-        edges, _ = _levels(kg, node, max_hops, "out" if forward else "in", stop)
-        add_edges(kg, edges)
-
-
-def fetch_around(kg: Knowledge, centres: Iterable[str], *, hops: int) -> None:
-    """Add every edge among the nodes within ``hops`` of ``centres`` in either direction
-    (what :func:`kg.views.page.graph_page` and ``trace_page`` draw)."""
-    if not isinstance(kg, RemoteKnowledge):
-        return
-    assert kg.session is not None
-    edges: dict[str, _Edge] = {}
-    nodes: set[str] = set()
-    for centre in sorted(set(centres)):
-        found, distance = _levels(kg, centre, hops, "both", set(), signed=False)
-        edges.update(found)
-        nodes |= set(distance)
-    rim = sorted(nodes)
     client = kg.session.client
-    for way in ("out", "in"):
-        for key, edge in _edges(client, rim, way, signed=False).items():
-            if edge.subject in nodes and edge.object in nodes:
-                edges[key] = edge
-    add_edges(kg, edges)
+    rows = select_batched(client, _LIGHT, "e", [f"{EVIDENCE}{i}" for i in ids], size=1000)
+    fields: dict[str, dict[str, set[str]]] = {}
+    for row in rows:
+        eid = row["e"].removeprefix(str(EVIDENCE))
+        fields.setdefault(eid, {}).setdefault(row["k"], set()).add(row["v"])
+    for eid in ids:
+        found = fields.get(eid, {})
+        if f"{_NS}Evidence" not in found.get(f"{_RDF}type", ()):
+            raise EndpointError(
+                f"{client.endpoint.where}: evidence {eid} is linked but not there: the data "
+                "changed while kg was reading it, or the graph is incomplete"
+            )
+        levels = sorted(v.removeprefix(_NS) for v in found.get(f"{_NS}evidenceLevel", ()))
+        kinds = (StudyType(t.removeprefix(_NS)) for t in found.get(f"{_NS}studyType", ()))
+        kg.evidence[eid] = Evidence(
+            id=eid,
+            quote="",
+            section="",
+            references=(),
+            level=Level(levels[0]) if levels else Level.STATED,
+            study_types=tuple(sorted(kinds, key=lambda t: t.value)),
+            species=tuple(sorted(node_id(v) for v in found.get(f"{_NS}species", ()))),
+            cell_types=tuple(sorted(node_id(v) for v in found.get(f"{_NS}cellType", ()))),
+        )
+        kg.session.light.add(eid)
