@@ -18,12 +18,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from rdflib import Graph
-
-from kg.model.records import Evidence, Level, Relation, StudyType
+from kg.model.records import Evidence, Level, Relation
 from kg.model.vocab import ASSERTION, ENTITY, EVIDENCE, KG
 from kg.store.knowledge import Knowledge
 from kg.store.remote import Client, Endpoint
+from kg.store.remote_evidence import read_light, read_whole
 from kg.store.remote_query import select_all, select_batched
 from kg.store.sparql.check import EndpointError
 
@@ -287,9 +286,11 @@ def add_edges(
     ids = {e for edge in edges.values() for e in edge.evidence}
     if full:
         _complete(kg, [(e.subject, e.object, k) for k, e in edges.items()])
-        _evidence(kg, sorted((ids - set(kg.evidence)) | (ids & kg.session.light)))
+        _whole(kg, sorted((ids - set(kg.evidence)) | (ids & kg.session.light)))
     elif context:
-        _light_evidence(kg, sorted(ids - set(kg.evidence)))
+        wanted = sorted(ids - set(kg.evidence))
+        kg.evidence.update(read_light(kg.session.client, wanted))
+        kg.session.light.update(wanted)
     else:
         levels = {eid: level for edge in edges.values() for eid, level in edge.levels}
         for eid in sorted(ids - set(kg.evidence)):
@@ -319,86 +320,13 @@ def fetch_shown(kg: Knowledge, hops: Iterable[Shown]) -> None:
     _complete(kg, [(h.subject, h.object, h.assertion) for h in hops])
     wanted = sorted({e for h in hops for e in h.evidence} & kg.session.light)
     if wanted:
-        _evidence(kg, wanted)
+        _whole(kg, wanted)
     kg.session.check_unchanged()
 
 
-_EVIDENCE = (
-    "CONSTRUCT { ?e ?p ?v . ?r ?q ?w } { {values} { ?e ?p ?v } UNION "
-    "{ ?e <" + _NS + "reference>|<" + _NS + "citedReference> ?r . ?r ?q ?w } }"
-)
-
-
-def _evidence(kg: RemoteKnowledge, ids: Sequence[str]) -> None:
-    """Read the evidence records ``ids`` whole, and the references they cite, into ``kg``."""
-    from kg.store.provenance import read_evidence, read_references
-    from kg.store.remote_query import batches, values
-
+def _whole(kg: RemoteKnowledge, ids: Sequence[str]) -> None:
     assert kg.session is not None
-    client = kg.session.client
-    for batch in batches(ids, 100):
-        fmt, body = client.construct(
-            _EVIDENCE.replace("{values}", values("e", [f"{EVIDENCE}{i}" for i in batch]))
-        )
-        graph = Graph()
-        try:
-            graph.parse(data=body, format=fmt)
-        except (SyntaxError, ValueError) as exc:
-            raise EndpointError(
-                f"{client.endpoint.where}: the answer is not valid RDF ({str(exc)[:80]})"
-            ) from None
-        kg.evidence.update(read_evidence(graph, batch))
-        kg.references.update(read_references(graph))
-        kg.session.light.difference_update(batch)
-    missing = [i for i in ids if i not in kg.evidence or i in kg.session.light]
-    if missing:
-        raise EndpointError(
-            f"{client.endpoint.where}: evidence {missing[0]} is linked but has no quote: the "
-            "data changed while kg was reading it, or the graph is incomplete"
-        )
-
-
-_LIGHT = (
-    "SELECT ?e ?k ?v { {values} ?e ?k ?v FILTER(?k IN (<"
-    + _RDF
-    + "type>, <"
-    + _NS
-    + "evidenceLevel>, <"
-    + _NS
-    + "cellType>, <"
-    + _NS
-    + "species>, <"
-    + _NS
-    + "studyType>)) }"
-)
-
-
-def _light_evidence(kg: RemoteKnowledge, ids: Sequence[str]) -> None:
-    """Evidence records with only the fields the search reads (see :func:`add_edges`)."""
-    assert kg.session is not None
-    client = kg.session.client
-    rows = select_batched(client, _LIGHT, "e", [f"{EVIDENCE}{i}" for i in ids], size=1000)
-    fields: dict[str, dict[str, set[str]]] = {}
-    for row in rows:
-        eid = row["e"].removeprefix(str(EVIDENCE))
-        fields.setdefault(eid, {}).setdefault(row["k"], set()).add(row["v"])
-    for eid in ids:
-        found = fields.get(eid, {})
-        if f"{_NS}Evidence" not in found.get(f"{_RDF}type", ()):
-            raise EndpointError(
-                f"{client.endpoint.where}: evidence {eid} is linked but not there: the data "
-                "changed while kg was reading it, or the graph is incomplete"
-            )
-        levels = sorted(v.removeprefix(_NS) for v in found.get(f"{_NS}evidenceLevel", ()))
-        kinds = (StudyType(t.removeprefix(_NS)) for t in found.get(f"{_NS}studyType", ()))
-        kg.evidence[eid] = Evidence(
-            id=eid,
-            quote="",
-            section="",
-            references=(),
-            level=Level(levels[0]) if levels else Level.STATED,
-            study_types=tuple(sorted(kinds, key=lambda t: t.value)),
-            species=tuple(sorted(node_id(v) for v in found.get(f"{_NS}species", ()))),
-            cell_types=tuple(sorted(node_id(v) for v in found.get(f"{_NS}cellType", ()))),
-        )
-        kg.session.light.add(eid)
+    records, references = read_whole(kg.session.client, ids)
+    kg.evidence.update(records)
+    kg.references.update(references)
+    kg.session.light.difference_update(ids)
