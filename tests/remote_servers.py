@@ -88,8 +88,8 @@ ServerPort = 127.0.0.1:{sql}
 DisableUnixSocket = 1
 CheckpointInterval = 0
 DirsAllowed = ., {db}
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
+NumberOfBuffers = 40000
+MaxDirtyBuffers = 30000
 [HTTPServer]
 ServerPort = 127.0.0.1:{http}
 ServerRoot = {db}

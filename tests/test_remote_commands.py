@@ -18,12 +18,15 @@ from tests.remote_servers import Remote, kg_serve, oxigraph, virtuoso
 SERVERS = ("oxigraph", "virtuoso", "kg serve")
 
 COMMANDS = {
-    "trace": ["trace", "miR-21", "apoptosis", "--format", "json"],
+    # --time-limit 60 everywhere: the equality must not depend on how loaded the machine is
+    "trace": ["trace", "miR-21", "apoptosis", "--format", "json", "--time-limit", "60"],
     "trace-filtered": [
         "trace", "TNF-alpha", "apoptosis", "--cell-type", "nucleus pulposus cell",
-        "--evidence", "stated", "--max-hops", "4", "--format", "json",
+        "--evidence", "stated", "--max-hops", "4", "--format", "json", "--time-limit", "60",
     ],
-    "trace-via": ["trace", "miR-21", "apoptosis", "--via", "PTEN", "--format", "tsv"],
+    "trace-via": [
+        "trace", "miR-21", "apoptosis", "--via", "PTEN", "--format", "tsv", "--time-limit", "60",
+    ],
     "upstream": ["upstream", "NLRP3", "--format", "json"],
     "downstream": ["downstream", "miR-21", "--max-hops", "2", "--format", "json"],
     "conflicts": ["conflicts", "--format", "json"],
@@ -41,7 +44,7 @@ COMMANDS = {
 
 PAGES = {
     "focus": ["viz", "--focus", "miR-21", "--hops", "2", "--out"],
-    "trace": ["trace", "miR-21", "apoptosis", "--html"],
+    "trace": ["trace", "miR-21", "apoptosis", "--time-limit", "60", "--html"],
 }
 
 

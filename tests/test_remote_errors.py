@@ -24,7 +24,7 @@ from kg.store.sparql.check import EndpointError
 from tests.remote_servers import Remote, oxigraph, push
 from tests.support import free_port
 
-TRACE = ["trace", "miR-21", "apoptosis"]
+TRACE = ["trace", "miR-21", "apoptosis", "--time-limit", "60"]  # never cut by a busy machine
 
 
 @pytest.fixture(scope="module")

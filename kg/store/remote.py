@@ -179,12 +179,15 @@ class Client:
         if self.deadline is not None:
             left = self.deadline - time.monotonic()
             if left <= 0:
-                raise EndpointError(
-                    f"{self.endpoint.where}: stopped at the time limit while reading the "
-                    "graph (raise --time-limit)"
-                )
+                raise self._limit()
             timeout = min(timeout, left)
         return timeout
+
+    def _limit(self) -> EndpointError:
+        return EndpointError(
+            f"{self.endpoint.where}: stopped at the time limit while reading the graph "
+            "(raise --time-limit)"
+        )
 
     def send(self, query: str, accept: str) -> tuple[str, bytes]:
         """POST one query; the answer's media type and body. Errors are one line."""
@@ -211,6 +214,8 @@ class Client:
         except urllib.error.HTTPError as exc:
             raise _http_error(ep, exc) from None
         except TimeoutError:
+            if timeout < self.endpoint.timeout:  # the deadline, not the server, cut it
+                raise self._limit() from None
             raise SlowError(
                 f"{ep.where}: no answer within {timeout:g} s (the server is slow or hung; "
                 "raise --endpoint-timeout)"

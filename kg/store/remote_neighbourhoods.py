@@ -137,6 +137,7 @@ def fetch_around(kg: Knowledge, centres: Iterable[str], *, hops: int) -> None:
     if not isinstance(kg, RemoteKnowledge):
         return
     assert kg.session is not None
+    kg.session.client.deadline = None  # drawn after the search: per-request timeouts only
     edges: dict[str, Edge] = {}
     nodes: set[str] = set()
     for centre in sorted(set(centres)):

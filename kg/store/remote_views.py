@@ -312,10 +312,12 @@ def _complete(kg: RemoteKnowledge, edges: Sequence[tuple[str, str, str]]) -> Non
 
 def fetch_shown(kg: Knowledge, hops: Iterable[Shown]) -> None:
     """Read whole what a command shows of hops fetched for the search only: the evidence
-    records (each hop's ``evidence``) and the edge's ``kg:contradicts`` links. Nothing to do
-    on an embedded :class:`Knowledge`."""
+    records (each hop's ``evidence``) and the edge's ``kg:contradicts`` links. The search is
+    over, so ``--time-limit`` no longer applies (each request keeps its timeout). Nothing to
+    do on an embedded :class:`Knowledge`."""
     if not isinstance(kg, RemoteKnowledge) or kg.session is None:
         return
+    kg.session.client.deadline = None  # the search is over: only per-request timeouts now
     hops = list(hops)
     _complete(kg, [(h.subject, h.object, h.assertion) for h in hops])
     wanted = sorted({e for h in hops for e in h.evidence} & kg.session.light)
