@@ -120,7 +120,7 @@ def trace(
         evidence_weight=evidence_weights(kg.evidence),
         max_paths=max_paths,
         # with --endpoint the time spent fetching counts against the limit too
-        time_limit=time_limit - (time.monotonic() - start) if remote else time_limit,
+        time_limit=max(time_limit - (time.monotonic() - start), 0.01) if remote else time_limit,
         no_pass_through=diseases,
     )
     fetch_shown(kg, [h for p in result.paths for h in p.hops])

@@ -169,6 +169,10 @@ def push(
         except urllib.error.HTTPError as exc:
             detail = " ".join(exc.read(300).decode("utf-8", "replace").split())
             detail = "" if "<" in detail else detail
+            if exc.code in (401, 403):
+                detail = (
+                    "the server wants credentials (--header 'Authorization: ...' or a netrc entry)"
+                )
             raise EndpointError(
                 f"{endpoint}: {exc.code} {exc.reason}: {detail}".rstrip(": ")
                 + (f" (after {sent} triples)" if sent else "")
