@@ -6,10 +6,14 @@ The library (:mod:`kg.views.export`) does the work; this module only translates 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from kg.cli.options import data_option
+from kg.cli.options import data_option, endpoint_options
+
+if TYPE_CHECKING:
+    from kg.store.remote import Endpoint
 
 __all__ = ["COMMANDS"]
 
@@ -41,7 +45,10 @@ _FORMATS = ("ttl", "nt", "jsonld", "graphml", "nodelink", "tsv", "indra", "bel",
     is_flag=True,
     help="ttl, nt, jsonld: include the vocabulary (ontology/kg.ttl) in the output.",
 )
-def export(fmt: str, out: Path | None, data: tuple[Path, ...], with_ontology: bool) -> None:
+@endpoint_options
+def export(
+    fmt: str, out: Path | None, data: tuple[Path, ...], with_ontology: bool, remote: Endpoint | None
+) -> None:
     """Export the graph as RDF, a network, a table, or in INDRA, BEL, KGX or CX2 form.
 
     The network formats hold the mechanism graph: entities as nodes, assertions as edges
@@ -56,6 +63,7 @@ def export(fmt: str, out: Path | None, data: tuple[Path, ...], with_ontology: bo
       kg export --format tsv > evidence.tsv
       kg export --format indra --out kg.indra.json  # indra.statements.stmts_from_json
       kg export --format kgx --out kg               # kg_nodes.tsv, kg_edges.tsv
+      kg export --format nodelink --endpoint http://127.0.0.1:7878/query  # a server's graph
     """
     from kg.model import shipped
     from kg.model.errors import UsageError
@@ -65,16 +73,26 @@ def export(fmt: str, out: Path | None, data: tuple[Path, ...], with_ontology: bo
 
     if with_ontology and fmt not in RDF_FORMATS:
         raise UsageError(f"--with-ontology applies to {', '.join(RDF_FORMATS)}, not {fmt}")
-    files = list(data) or shipped.data_files()
-    if with_ontology:
-        files = [shipped.ontology_file(), *files]
+    if remote is not None:
+        from kg.store.remote_graph import fetch_graph
+
+        if data or with_ontology:
+            raise UsageError(
+                "--endpoint exports the server's graph as it is: no --data, no --with-ontology"
+            )
+        graph = fetch_graph(remote)
+    else:
+        files = list(data) or shipped.data_files()
+        if with_ontology:
+            files = [shipped.ontology_file(), *files]
+        graph = rdf.load(files)
     if fmt == "kgx":
         if out is None:
             raise UsageError("kgx writes two files: give --out BASE")
-        for path in export_kgx(rdf.load(files), out):
+        for path in export_kgx(graph, out):
             click.echo(f"wrote {path}", err=True)
         return
-    text = run(rdf.load(files), fmt)
+    text = run(graph, fmt)
     if out is None:
         click.echo(text, nl=False)
     else:

@@ -4,6 +4,7 @@ group (``cli_viz``, ``cli_export``...) can use them without importing the group 
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +16,7 @@ from kg.model.errors import KGError
 
 if TYPE_CHECKING:
     from kg.store.knowledge import Knowledge
+    from kg.store.remote import Endpoint
 
 __all__ = [
     "STUDY_TYPE_CHOICES",
@@ -23,8 +25,10 @@ __all__ = [
     "Origin",
     "Seconds",
     "data_option",
+    "endpoint_options",
     "evidence_keep",
     "filter_options",
+    "knowledge",
 ]
 
 #: ``--study-type`` values and the kg.model.records.StudyType values they select.
@@ -184,3 +188,72 @@ class EndpointURL(click.ParamType[str]):
                 f"{text!r} is not a valid URL; give e.g. http://127.0.0.1:7878/store", param, ctx
             )
         return text
+
+
+def endpoint_options(func: Any) -> Any:
+    """``--endpoint URL`` (or ``$KG_ENDPOINT``), ``--graph IRI``, ``--header 'Name: value'``
+    and ``--endpoint-timeout``, handed to the command as one ``remote`` argument: an
+    :class:`~kg.store.remote.Endpoint`, or None for the embedded graph."""
+
+    @functools.wraps(func)
+    def wrapper(
+        *args: Any,
+        endpoint: str | None,
+        graph: str | None,
+        header: tuple[str, ...],
+        endpoint_timeout: float,
+        **kwargs: Any,
+    ) -> Any:
+        remote = None
+        if endpoint:
+            from kg.store.remote import Endpoint, parse_header
+
+            headers = tuple(parse_header(h) for h in header)
+            remote = Endpoint(endpoint, graph, headers, endpoint_timeout)
+        elif graph or header:
+            raise click.UsageError("--graph and --header need --endpoint (or KG_ENDPOINT)")
+        return func(*args, remote=remote, **kwargs)
+
+    options = [
+        click.option(
+            "--endpoint",
+            metavar="URL",
+            envvar="KG_ENDPOINT",
+            help="Read the graph from this SPARQL 1.1 query endpoint (env KG_ENDPOINT), e.g. "
+            "http://127.0.0.1:7878/query; only what the command needs is fetched.",
+        ),
+        click.option("--graph", metavar="IRI", help="With --endpoint: the named graph to read."),
+        click.option(
+            "--header",
+            multiple=True,
+            metavar="'NAME: VALUE'",
+            help="With --endpoint: send this HTTP header (repeatable), e.g. "
+            "'Authorization: Bearer TOKEN'; netrc entries are used too.",
+        ),
+        click.option(
+            "--endpoint-timeout",
+            type=click.FloatRange(min=0.001),
+            default=30.0,
+            show_default=True,
+            help="With --endpoint: seconds each request may take.",
+        ),
+    ]
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper
+
+
+def knowledge(
+    data: tuple[Path, ...], remote: Endpoint | None, *, deadline: float | None = None
+) -> Knowledge:
+    """The shipped (or ``--data``) graph, or with ``--endpoint`` the remote store's names and
+    nothing else yet (the ``kg.store.remote_views.fetch_*`` add what a command needs)."""
+    if remote is None:
+        from kg.store.knowledge import load_knowledge
+
+        return load_knowledge(list(data) or None)
+    if data:
+        raise click.UsageError("give --data or --endpoint, not both")
+    from kg.store.remote_views import open_remote
+
+    return open_remote(remote, deadline=deadline)

@@ -5,12 +5,23 @@ translate options."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from kg.cli.options import Seconds, data_option, evidence_keep, filter_options
+from kg.cli.options import (
+    Seconds,
+    data_option,
+    endpoint_options,
+    evidence_keep,
+    filter_options,
+    knowledge,
+)
+
+if TYPE_CHECKING:
+    from kg.store.remote import Endpoint
 
 __all__ = ["COMMANDS"]
 
@@ -79,6 +90,7 @@ def _through_disease_option(func: Any) -> Any:
 @_exact_option
 @_through_disease_option
 @data_option()
+@endpoint_options
 def trace(
     source: str,
     target: str,
@@ -98,6 +110,7 @@ def trace(
     exact: bool,
     through_disease: bool,
     data: tuple[Path, ...],
+    remote: Endpoint | None,
 ) -> None:
     """Signed paths from SOURCE to TARGET with the evidence for every hop.
 
@@ -117,27 +130,39 @@ def trace(
         )
     from kg.reasoning.paths import trace as run
     from kg.reasoning.resolve import resolve
-    from kg.store.knowledge import evidence_weights, load_knowledge
+    from kg.store.knowledge import evidence_weights
+    from kg.store.remote_neighbourhoods import fetch_around, fetch_between
+    from kg.store.remote_views import fetch_shown
     from kg.views import answers
 
-    kg = load_knowledge(list(data) or None)
+    start = time.monotonic()
+    kg = knowledge(data, remote, deadline=start + time_limit)
     keep = evidence_keep(kg, cell_type, species, study_type, evidence)
+    ends = resolve(kg.mechanisms, source), resolve(kg.mechanisms, target)
+    avoided = [resolve(kg.mechanisms, a) for a in avoid]
+    diseases = set() if through_disease else kg.nodes_of_type("Disease")
+    fetch_between(
+        kg, *ends, max_hops=max_hops, blocked=[*avoided, *diseases], context=keep is not None
+    )
     result = run(
         kg.mechanisms,
-        resolve(kg.mechanisms, source),
-        resolve(kg.mechanisms, target),
+        *ends,
         max_hops=max_hops,
         limit=limit,
         via=[resolve(kg.mechanisms, v) for v in via],
-        avoid=[resolve(kg.mechanisms, a) for a in avoid],
+        avoid=avoided,
         keep_evidence=keep,
         evidence_weight=evidence_weights(kg.evidence),
         evidence=kg.evidence,
-        time_limit=time_limit,
-        no_pass_through=() if through_disease else kg.nodes_of_type("Disease"),
+        # with --endpoint the time spent fetching counts against the limit too
+        time_limit=max(time_limit - (time.monotonic() - start), 0.01) if remote else time_limit,
+        no_pass_through=diseases,
         coherence=coherence,  # type: ignore[arg-type]
         exact=exact,
     )
+    fetch_shown(kg, [h for p in result.paths for h in p.hops])
+    if html is not None:
+        fetch_around(kg, {n for p in result.paths for n in p.nodes} | set(ends), hops=1)
     if fmt == "json":
         click.echo(json.dumps(answers.trace_json(kg, result), indent=2, ensure_ascii=False))
     elif fmt == "tsv":
@@ -161,6 +186,7 @@ def _reach_command(direction: str) -> click.Command:
     @_exact_option
     @_through_disease_option
     @data_option()
+    @endpoint_options
     def command(
         entity: str,
         max_hops: int,
@@ -172,25 +198,35 @@ def _reach_command(direction: str) -> click.Command:
         exact: bool,
         through_disease: bool,
         data: tuple[Path, ...],
+        remote: Endpoint | None,
     ) -> None:
         from kg.reasoning import reach
         from kg.reasoning.resolve import resolve
-        from kg.store.knowledge import evidence_weights, load_knowledge
+        from kg.store.knowledge import evidence_weights
+        from kg.store.remote_neighbourhoods import fetch_reach
+        from kg.store.remote_views import fetch_shown
         from kg.views import answers
 
-        kg = load_knowledge(list(data) or None)
+        kg = knowledge(data, remote)
         run = reach.upstream if direction == "upstream" else reach.downstream
         node = resolve(kg.mechanisms, entity)
+        diseases = set() if through_disease else kg.nodes_of_type("Disease")
+        keep = evidence_keep(kg, cell_type, species, study_type, evidence)
+        forward = run is reach.downstream
+        fetch_reach(
+            kg, node, max_hops=max_hops, forward=forward, blocked=diseases, context=bool(keep)
+        )
         reached = run(
             kg.mechanisms,
             node,
             max_hops=max_hops,
-            keep_evidence=evidence_keep(kg, cell_type, species, study_type, evidence),
+            keep_evidence=keep,
             evidence_weight=evidence_weights(kg.evidence),
             evidence=kg.evidence,
-            no_pass_through=() if through_disease else kg.nodes_of_type("Disease"),
+            no_pass_through=diseases,
             exact=exact,
         )
+        fetch_shown(kg, [h for r in reached for h in r.path.hops])
         if fmt == "json":
             payload = answers.reach_json(kg, node, direction, reached)
             click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
@@ -216,15 +252,18 @@ downstream = _reach_command("downstream")
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @data_option()
-def conflicts(fmt: str, data: tuple[Path, ...]) -> None:
+@endpoint_options
+def conflicts(fmt: str, data: tuple[Path, ...], remote: Endpoint | None) -> None:
     """Disagreements: opposite signs in overlapping context, contradictions the curation
     flagged, and citations that point to the wrong reference, each with its quotes."""
     from kg.reasoning.conflicts import conflicts as run
-    from kg.store.knowledge import load_knowledge, load_rdf
+    from kg.store.knowledge import load_rdf
+    from kg.store.remote_graph import fetch_conflicts
     from kg.views import reports
 
-    kg = load_knowledge(list(data) or None)
-    found = run(load_rdf(kg.paths), kg.mechanisms, kg.evidence)
+    kg = knowledge(data, remote)
+    graph = fetch_conflicts(kg) if remote else load_rdf(kg.paths)
+    found = run(graph, kg.mechanisms, kg.evidence)
     if fmt == "json":
         click.echo(json.dumps(reports.conflicts_json(kg, found), indent=2, ensure_ascii=False))
     else:

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from kg.cli.options import EndpointURL, Host, Origin, Seconds
+from kg.cli.options import EndpointURL, Host, Origin, Seconds, endpoint_options
 from kg.model.errors import KGError, NotFoundError, UsageError
+
+if TYPE_CHECKING:
+    from kg.store.remote import Endpoint
 
 __all__ = ["COMMANDS"]
 
@@ -136,6 +140,7 @@ def _query_text(query: str | None, named: str | None, params: tuple[str, ...]) -
 @_RELOAD
 @_TIMEOUT
 @_MAX_ROWS
+@endpoint_options
 def sparql(
     *,
     query: str | None,
@@ -148,13 +153,15 @@ def sparql(
     reload: bool,
     timeout: float,
     max_rows: int,
+    remote: Endpoint | None,
 ) -> None:
     """Run a read-only SPARQL query on the graph (data + ontology).
 
     QUERY is query text, @FILE.rq, or - for standard input. kg's prefixes (kg:, ent:, asr:,
     ev:, study:, ref:, rdf:, rdfs:, owl:, xsd:, skos:, dcterms:, RO:, BFO:, biolink:) are
     predeclared. Updates, LOAD, SERVICE and FROM are refused (exit 4); syntax errors print
-    query:LINE:COL (exit 3).
+    query:LINE:COL (exit 3). With --endpoint the same checks run here, then the query goes
+    to the server (--timeout is its request timeout).
 
     Examples:
 
@@ -173,6 +180,16 @@ def sparql(
                 click.echo(f"{'':<{width}}    --param {param}=...  {about}")
         return
     text, source = _query_text(query, named, params)
+    if remote is not None:
+        from kg.model.vocab import PREFIXES
+        from kg.store.remote_query import run_remote
+
+        if data or store:
+            raise click.UsageError("give --data/--store or --endpoint, not both")
+        result = run_remote(remote, text, timeout=timeout, max_rows=max_rows, source=source)
+        chosen = fmt or ("ttl" if result.is_graph else "table")
+        click.echo(serialize(result, chosen, prefixes=dict(PREFIXES)), nl=False)
+        return
     store_path = _store(store, data, reload)
     with Engine.open(_files(data) if store_path is None else None, store=store_path) as engine:
         result = run_query(engine, text, timeout=timeout, max_rows=max_rows, source=source)
@@ -274,13 +291,22 @@ def serve(
 @click.command()
 @click.option(
     "--endpoint", required=True, metavar="URL", type=EndpointURL(),
-    help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store (Oxigraph).",
+    help="Graph Store Protocol URL: http://127.0.0.1:7878/store (Oxigraph), "
+    "http://127.0.0.1:8890/sparql-graph-crud-auth (Virtuoso, with --graph and a netrc entry).",
 )  # fmt: skip
 @click.option("--graph", metavar="IRI", default=None, help="Target named graph (default graph).")
 @click.option("--append", is_flag=True, help="POST (add to the graph) instead of PUT (replace).")
 @click.option(
     "--timeout", type=Seconds(0.001, 86_400), default=60.0, show_default=True,
-    help="Seconds to wait for the server.",
+    help="Seconds to wait for the server, per request.",
+)  # fmt: skip
+@click.option(
+    "--chunk", type=click.IntRange(min=1), default=50_000, show_default=True,
+    help="Most triples per request.",
+)  # fmt: skip
+@click.option(
+    "--header", "headers", multiple=True, metavar="'NAME: VALUE'",
+    help="Send this HTTP header (repeatable), e.g. 'Authorization: Bearer TOKEN'.",
 )  # fmt: skip
 @_DATA
 @_STORE
@@ -290,17 +316,33 @@ def push(
     graph: str | None,
     append: bool,
     timeout: float,
+    chunk: int,
+    headers: tuple[str, ...],
     data: tuple[Path, ...],
     store: Path | None,
 ) -> None:
-    """Load the graph into any SPARQL 1.1 server through the Graph Store Protocol."""
+    """Load the graph into any SPARQL 1.1 server through the Graph Store Protocol.
+
+    The graph goes in chunks (the first replaces the graph unless --append, the rest add to
+    it), with progress on a terminal and a summary of triples sent and time taken. Credentials
+    come from --header or a netrc entry for the host ($NETRC or ~/.netrc; Basic or Digest).
+    """
+    from kg.store.remote import parse_header
     from kg.store.sparql import push as send
 
+    def progress(sent: int, total: int) -> None:
+        click.echo(f"\rpushing: {sent}/{total} triples", err=True, nl=sent == total)
+
     store_path = _store(store, data, False)
-    count = send(
-        _files(data), endpoint, store=store_path, graph=graph, replace=not append, timeout=timeout
+    report = send(
+        _files(data), endpoint, store=store_path, graph=graph, replace=not append,
+        timeout=timeout, chunk=chunk, headers=[parse_header(h) for h in headers],
+        progress=progress if sys.stderr.isatty() else None,
+    )  # fmt: skip
+    click.echo(
+        f"pushed {report.triples} triples to {endpoint} ({graph or 'default graph'}) in "
+        f"{report.chunks} request(s), {report.seconds:.1f} s"
     )
-    click.echo(f"pushed {count} triples to {endpoint} ({graph or 'default graph'})")
 
 
 COMMANDS: list[click.Command] = [sparql, serve, push]

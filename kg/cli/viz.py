@@ -5,11 +5,15 @@ does the work; this only translates options."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from kg.cli.options import data_option, evidence_keep, filter_options
+from kg.cli.options import data_option, endpoint_options, evidence_keep, filter_options, knowledge
 from kg.cli.show import show
+
+if TYPE_CHECKING:
+    from kg.store.remote import Endpoint
 
 __all__ = ["COMMANDS"]
 
@@ -33,6 +37,7 @@ __all__ = ["COMMANDS"]
 )
 @filter_options(evidence="all")
 @data_option("draw")
+@endpoint_options
 def viz(
     *,
     out: Path,
@@ -43,6 +48,7 @@ def viz(
     study_type: tuple[str, ...],
     evidence: str,
     data: tuple[Path, ...],
+    remote: Endpoint | None,
 ) -> None:
     """Write the mechanism graph as one interactive HTML file that works offline.
 
@@ -56,12 +62,16 @@ def viz(
     SVG or CSV; the address keeps the view. The file makes no network request.
     """
     from kg.reasoning.resolve import resolve
-    from kg.store.knowledge import load_knowledge
+    from kg.store.remote_neighbourhoods import fetch_around
     from kg.views.page import graph_html
 
-    kg = load_knowledge(list(data) or None)
+    if remote is not None and focus is None:
+        raise click.UsageError("--endpoint draws a neighbourhood: give --focus ENTITY")
+    kg = knowledge(data, remote)
     keep = evidence_keep(kg, cell_type, species, study_type, evidence)
     node = resolve(kg.mechanisms, focus) if focus is not None else None
+    if node is not None:
+        fetch_around(kg, [node], hops=hops)
     page = graph_html(kg, out, focus=node, hops=hops, keep_evidence=keep)
     click.echo(f"wrote {out} ({page.nodes} entities, {page.edges} assertions)")
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import http.client
 import re
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -98,6 +100,33 @@ def _ntriples(files: Sequence[Path], store: Path | None) -> bytes:
     return data
 
 
+@dataclass(frozen=True)
+class Pushed:
+    """What :func:`push` sent: triples, requests (chunks) and seconds taken."""
+
+    triples: int
+    chunks: int
+    seconds: float
+
+
+def chunks(data: bytes, size: int) -> list[bytes]:
+    """N-Triples ``data`` in chunks of at most ``size`` lines; every triple that names a blank
+    node goes into the first chunk, so that no blank node is split over two requests.
+
+    Example:
+        >>> [c.count(b"\\n") for c in chunks(b"<a> <b> <c> .\\n" * 5, 2)]
+        [2, 2, 1]
+    """
+    lines = data.splitlines(keepends=True)
+    blank = [line for line in lines if b"_:" in line]
+    plain = [line for line in lines if b"_:" not in line] if blank else lines
+    first = max(size - len(blank), 0)
+    parts = [blank + plain[:first]] if blank else []
+    rest = plain[first:] if blank else plain
+    parts += [rest[i : i + size] for i in range(0, len(rest), size)]
+    return [b"".join(part) for part in parts if part] or [b""]
+
+
 def push(
     files: Sequence[Path] | None,
     endpoint: str,
@@ -106,20 +135,26 @@ def push(
     graph: str | None = None,
     replace: bool = True,
     timeout: float = 60.0,
-) -> int:
-    """Load the graph into a SPARQL 1.1 Graph Store Protocol endpoint.
+    chunk: int = 50_000,
+    headers: Sequence[tuple[str, str]] = (),
+    progress: Callable[[int, int], None] | None = None,
+) -> Pushed:
+    """Load the graph into a SPARQL 1.1 Graph Store Protocol endpoint, ``chunk`` triples at
+    a time (the first request PUTs, replacing the graph, unless ``replace`` is off; the rest
+    POST, adding to it).
 
     Args:
         files: Turtle files (default: shipped data + ontology); ignored when ``store`` is set.
         endpoint: the server's graph store URL, e.g. ``http://127.0.0.1:7878/store`` for
-            Oxigraph or ``http://127.0.0.1:3030/ds/data`` for Fuseki.
+            Oxigraph, ``http://127.0.0.1:8890/sparql-graph-crud-auth`` for Virtuoso (with
+            ``graph``; credentials from netrc) or ``http://127.0.0.1:3030/ds/data`` for Fuseki.
         store: read the graph from this persistent Oxigraph store instead.
         graph: target named graph IRI (default: the default graph).
-        replace: PUT (replace the graph) rather than POST (add to it).
-        timeout: seconds to wait for the server.
-
-    Returns:
-        The number of triples sent.
+        replace: PUT (replace the graph) rather than POST (add to it) first.
+        timeout: seconds to wait for the server, per request.
+        chunk: most triples per request.
+        headers: extra HTTP headers (``Authorization``...); netrc entries are used too.
+        progress: called with (triples sent, triples in all) after each request.
 
     Raises:
         EndpointError: the server cannot be reached or answers with an error status.
@@ -131,6 +166,7 @@ def push(
         kg.store.sparql.check.EndpointError: ftp://example.org/store: not an http(s) URL
     """
     from kg.model import shipped
+    from kg.store.remote import digest_signer, netrc_opener
 
     try:
         parts = urllib.parse.urlsplit(endpoint)
@@ -143,25 +179,55 @@ def push(
         raise EndpointError(f"{endpoint}: not an http(s) URL")
     if files is None and store is None:
         files = [*shipped.data_files(), shipped.ontology_file()]
+    started = time.monotonic()
     body = _ntriples(list(files or []), store)
     target = urllib.parse.quote(graph, safe="") if graph else None
     query = f"graph={target}" if target else "default"
     url = urllib.parse.urlunsplit(
         (parts.scheme, parts.netloc, parts.path, f"{parts.query}&{query}".lstrip("&"), "")
     )
-    request = urllib.request.Request(  # noqa: S310 - scheme checked above
-        url,
-        data=body,
-        method="PUT" if replace else "POST",
-        headers={"Content-Type": "application/n-triples"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            response.read()
-    except urllib.error.HTTPError as exc:
-        detail = " ".join(exc.read(300).decode("utf-8", "replace").split())
-        raise EndpointError(f"{endpoint}: {exc.code} {exc.reason}: {detail}".rstrip(": ")) from None
-    except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise EndpointError(f"{endpoint}: cannot reach the server ({reason})") from None
-    return body.count(b"\n")
+    opener = netrc_opener(url)
+    sign = digest_signer(url)
+    pieces = chunks(body, chunk)
+    total = body.count(b"\n")
+    sent = 0
+    for number, piece in enumerate(pieces):
+        request = urllib.request.Request(  # noqa: S310 - scheme checked above
+            url,
+            data=piece,
+            method="PUT" if replace and number == 0 else "POST",
+            headers={"Content-Type": "application/n-triples", **dict(headers)},
+        )
+        if sign is not None:
+            sign(request)
+        try:
+            with opener.open(request, timeout=timeout) as response:
+                response.read()
+        except urllib.error.HTTPError as exc:
+            detail = " ".join(exc.read(300).decode("utf-8", "replace").split())
+            detail = "" if "<" in detail else detail
+            if exc.code in (401, 403):
+                detail = (
+                    "the server wants credentials (--header 'Authorization: ...' or a netrc entry)"
+                )
+            raise EndpointError(
+                f"{endpoint}: {exc.code} {exc.reason}: {detail}".rstrip(": ")
+                + (f" (after {sent} triples)" if sent else "")
+            ) from None
+        except TimeoutError:
+            raise EndpointError(
+                f"{endpoint}: no answer within {timeout:g} s (raise --timeout)"
+                + (f" (after {sent} triples)" if sent else "")
+            ) from None
+        except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
+            reason = getattr(exc, "reason", exc)
+            if isinstance(reason, BrokenPipeError | ConnectionResetError):
+                raise EndpointError(
+                    f"{endpoint}: the server closed the connection while kg was sending; "
+                    "does it want credentials? (--header 'Authorization: ...' or a netrc entry)"
+                ) from None
+            raise EndpointError(f"{endpoint}: cannot reach the server ({reason})") from None
+        sent += piece.count(b"\n")
+        if progress is not None:
+            progress(sent, total)
+    return Pushed(sent, len(pieces), time.monotonic() - started)

@@ -1,0 +1,300 @@
+"""A SPARQL 1.1 Protocol client for a remote store that holds kg's graph.
+
+Every request has a timeout (and, with a deadline, never runs past it); TLS certificates are
+verified (Python's default context: the system store, or ``SSL_CERT_FILE``); extra headers
+(``Authorization: ...``) and netrc entries (``$NETRC`` or ``~/.netrc``; Basic or Digest) are
+sent. Whatever goes wrong becomes one :class:`EndpointError` line naming the URL: the server
+is down or refuses, it is slow, the URL is wrong (404), the answer is not SPARQL, the graph
+holds no kg assertions, or its data changed while kg was reading it.
+"""
+
+from __future__ import annotations
+
+import json
+import netrc
+import os
+import socket
+import ssl
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.model.errors import UsageError
+from kg.store.sparql.check import EndpointError
+
+__all__ = [
+    "Client",
+    "Endpoint",
+    "RowCapError",
+    "SlowError",
+    "digest_signer",
+    "netrc_opener",
+    "parse_header",
+]
+
+RESULTS_JSON = "application/sparql-results+json"
+_NTRIPLES = "application/n-triples"
+_GRAPH_TYPES = {
+    "application/n-triples": "nt",
+    "text/plain": "nt",
+    "text/turtle": "turtle",
+    "application/x-turtle": "turtle",
+}
+
+
+class RowCapError(EndpointError):
+    """The server refused an answer as too large (``kg serve``'s row cap, HTTP 422)."""
+
+
+class SlowError(EndpointError):
+    """The server did not answer within the request timeout."""
+
+
+def parse_header(text: str) -> tuple[str, str]:
+    """``"Name: value"`` as a pair.
+
+    Example:
+        >>> parse_header("Authorization: Bearer abc")
+        ('Authorization', 'Bearer abc')
+    """
+    name, sep, value = text.partition(":")
+    if not sep or not name.strip() or any(c.isspace() for c in name.strip()):
+        raise UsageError(f"--header {text!r}: expected 'Name: value'")
+    return name.strip(), value.strip()
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where the graph is: a query URL, an optional named graph, headers and a timeout."""
+
+    url: str
+    graph: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    timeout: float = 30.0
+
+    def __post_init__(self) -> None:
+        parts = urllib.parse.urlsplit(self.url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise EndpointError(f"{self.url}: not an http(s) URL")
+
+    @property
+    def where(self) -> str:
+        """The endpoint (and graph) as messages name it."""
+        return f"{self.url} (graph <{self.graph}>)" if self.graph else self.url
+
+
+def netrc_entry(url: str) -> tuple[str, str] | None:
+    """The login and password netrc (``$NETRC`` or ``~/.netrc``) holds for the URL's host."""
+    path = Path(os.environ.get("NETRC") or Path.home() / ".netrc")
+    host = urllib.parse.urlsplit(url).hostname or ""
+    if not path.is_file():
+        return None
+    try:
+        entry = netrc.netrc(str(path)).authenticators(host)
+    except (netrc.NetrcParseError, OSError) as exc:
+        raise EndpointError(f"{path}: cannot read the netrc file ({exc})") from None
+    return (entry[0], entry[2] or "") if entry is not None else None
+
+
+def digest_signer(url: str) -> Callable[[urllib.request.Request], None] | None:
+    """For a server that wants HTTP Digest and has a netrc entry: a function that signs each
+    request before it is sent, so a large body is not sent once unauthenticated first (the
+    server would close the connection before reading it). None when no Digest is asked."""
+    entry = netrc_entry(url)
+    if entry is None:
+        return None
+    probe = urllib.request.Request(  # noqa: S310 - the caller checked the scheme
+        url, data=b"", method="POST", headers={"Content-Type": "application/n-triples"}
+    )
+    try:
+        with urllib.request.urlopen(probe, timeout=30):  # noqa: S310
+            return None
+    except urllib.error.HTTPError as exc:
+        status, challenge = exc.code, exc.headers.get("WWW-Authenticate", "")
+    except (urllib.error.URLError, OSError):
+        return None  # the real request will say what is wrong
+    scheme, _, params = challenge.partition(" ")
+    if status != 401 or scheme.lower() != "digest":
+        return None
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    passwords.add_password(None, url, *entry)
+    handler = urllib.request.HTTPDigestAuthHandler(passwords)
+    fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(params))
+
+    def sign(request: urllib.request.Request) -> None:
+        authorization = handler.get_authorization(request, fields)
+        if authorization:
+            request.add_unredirected_header("Authorization", f"Digest {authorization}")
+
+    return sign
+
+
+def netrc_opener(url: str) -> urllib.request.OpenerDirector:
+    """An opener with TLS verification on and, if netrc has the host, its credentials."""
+    handlers: list[urllib.request.BaseHandler] = [
+        urllib.request.HTTPSHandler(context=ssl.create_default_context())
+    ]
+    entry = netrc_entry(url)
+    if entry is not None:
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        passwords.add_password(None, url, *entry)
+        handlers += [
+            urllib.request.HTTPDigestAuthHandler(passwords),
+            urllib.request.HTTPBasicAuthHandler(passwords),
+        ]
+    return urllib.request.build_opener(*handlers)
+
+
+@dataclass
+class Client:
+    """Sends queries to one :class:`Endpoint` and counts them.
+
+    ``deadline`` (a ``time.monotonic()`` value) bounds all requests together: each waits at
+    most ``endpoint.timeout`` seconds and never past the deadline.
+
+    Example:
+        >>> Client(Endpoint("ftp://example.org/sparql"))
+        Traceback (most recent call last):
+        ...
+        kg.store.sparql.check.EndpointError: ftp://example.org/sparql: not an http(s) URL
+    """
+
+    endpoint: Endpoint
+    deadline: float | None = None
+    requests: int = 0
+    _opener: Any = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.endpoint, str):  # a URL is accepted for convenience
+            self.endpoint = Endpoint(self.endpoint)
+        Endpoint.__post_init__(self.endpoint)
+
+    def _timeout(self) -> float:
+        timeout = self.endpoint.timeout
+        if self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise self._limit()
+            timeout = min(timeout, left)
+        return timeout
+
+    def _limit(self) -> EndpointError:
+        return EndpointError(
+            f"{self.endpoint.where}: stopped at the time limit while reading the graph "
+            "(raise --time-limit)"
+        )
+
+    def send(self, query: str, accept: str) -> tuple[str, bytes]:
+        """POST one query; the answer's media type and body. Errors are one line."""
+        ep = self.endpoint
+        if self._opener is None:
+            self._opener = netrc_opener(ep.url)
+        params = [("query", query)] + ([("default-graph-uri", ep.graph)] if ep.graph else [])
+        request = urllib.request.Request(  # noqa: S310 - scheme checked in Endpoint
+            ep.url,
+            data=urllib.parse.urlencode(params).encode(),
+            headers={
+                "Accept": accept,
+                "Content-Type": "application/x-www-form-urlencoded",
+                "User-Agent": "kg",
+                **dict(ep.headers),
+            },
+        )
+        timeout = self._timeout()
+        self.requests += 1
+        try:
+            with self._opener.open(request, timeout=timeout) as response:
+                media = response.headers.get_content_type()
+                return media, response.read()
+        except urllib.error.HTTPError as exc:
+            raise _http_error(ep, exc) from None
+        except TimeoutError:
+            if timeout < self.endpoint.timeout:  # the deadline, not the server, cut it
+                raise self._limit() from None
+            raise SlowError(
+                f"{ep.where}: no answer within {timeout:g} s (the server is slow or hung; "
+                "raise --endpoint-timeout)"
+            ) from None
+        except urllib.error.URLError as exc:
+            raise _reach_error(ep, exc.reason) from None
+        except (ConnectionError, OSError) as exc:
+            raise _reach_error(ep, exc) from None
+
+    def select(self, query: str) -> list[dict[str, str]]:
+        """Rows of a SELECT as plain ``{variable: value}`` dicts (unbound variables left out)."""
+        data = self._results(query)
+        rows = data.get("results", {}).get("bindings")
+        if not isinstance(rows, list):
+            raise EndpointError(f"{self.endpoint.where}: the answer is not SPARQL results")
+        return [{k: str(v.get("value", "")) for k, v in row.items()} for row in rows]
+
+    def ask(self, query: str) -> bool:
+        """The boolean of an ASK."""
+        answer = self._results(query).get("boolean")
+        if not isinstance(answer, bool):
+            raise EndpointError(f"{self.endpoint.where}: the answer is not a SPARQL ASK result")
+        return answer
+
+    def _results(self, query: str) -> dict[str, Any]:
+        media, body = self.send(query, RESULTS_JSON)
+        try:
+            data = json.loads(body)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            data = None
+        if not isinstance(data, dict) or not ("results" in data or "boolean" in data):
+            raise EndpointError(
+                f"{self.endpoint.where}: the answer is not SPARQL results ({media}, "
+                f"{len(body)} bytes): is this a SPARQL query endpoint?"
+            )
+        return data
+
+    def construct(self, query: str) -> tuple[str, bytes]:
+        """A CONSTRUCT answer as (rdflib format name, body)."""
+        media, body = self.send(query, f"{_NTRIPLES}, text/turtle;q=0.9")
+        fmt = _GRAPH_TYPES.get(media)
+        if fmt is None:
+            raise EndpointError(
+                f"{self.endpoint.where}: the answer is not RDF ({media}): is this a SPARQL "
+                "query endpoint?"
+            )
+        return fmt, body
+
+
+def _http_error(ep: Endpoint, exc: urllib.error.HTTPError) -> EndpointError:
+    text = exc.read(2000).decode("utf-8", "replace").strip()
+    detail = " ".join(text.splitlines()[0].split())[:240] if text else ""
+    if detail.lower().startswith(("<!doctype", "<html", "<?xml")):
+        detail = ""  # an HTML error page says nothing a line can hold
+    if exc.code == 404:
+        return EndpointError(
+            f"{ep.where}: 404 Not Found: is this the SPARQL query URL? (Oxigraph: /query, "
+            "Virtuoso and kg serve: /sparql)"
+        )
+    if exc.code in (401, 403):
+        return EndpointError(
+            f"{ep.where}: {exc.code} {exc.reason}: the server wants credentials "
+            "(--header 'Authorization: ...' or a netrc entry)" + (f": {detail}" if detail else "")
+        )
+    error = RowCapError if exc.code == 422 else EndpointError
+    return error(f"{ep.where}: {exc.code} {exc.reason}" + (f": {detail}" if detail else ""))
+
+
+def _reach_error(ep: Endpoint, reason: object) -> EndpointError:
+    if isinstance(reason, ConnectionRefusedError):
+        return EndpointError(f"{ep.where}: connection refused (is the server running?)")
+    if isinstance(reason, TimeoutError | socket.timeout):
+        return EndpointError(f"{ep.where}: no answer in time (the server is slow or hung)")
+    if isinstance(reason, ssl.SSLCertVerificationError):
+        return EndpointError(
+            f"{ep.where}: TLS certificate not trusted ({reason.verify_message}); "
+            "set SSL_CERT_FILE to the CA bundle that signed it"
+        )
+    if isinstance(reason, socket.gaierror):
+        return EndpointError(f"{ep.where}: unknown host (is the URL right?)")
+    text = str(getattr(reason, "strerror", None) or reason)
+    return EndpointError(f"{ep.where}: cannot reach the server ({text})")

@@ -1,0 +1,109 @@
+"""Evidence records read from a remote store: whole (with the references they cite, read
+back by :func:`kg.store.provenance.read_evidence`), or light, with only the fields the
+search reads (level, cell types, species, study types)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rdflib import Graph
+
+from kg.model.records import Evidence, Level, Reference, StudyType
+from kg.model.vocab import ENTITY, EVIDENCE, KG
+from kg.store.remote import Client
+from kg.store.remote_query import batches, select_batched, values
+from kg.store.sparql.check import EndpointError
+
+__all__ = ["read_light", "read_whole"]
+
+_NS = str(KG._NS)
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_ENT = str(ENTITY)
+
+_WHOLE = (
+    "CONSTRUCT { ?e ?p ?v . ?r ?q ?w } { {values} { ?e ?p ?v } UNION "
+    "{ ?e <" + _NS + "reference>|<" + _NS + "citedReference> ?r . ?r ?q ?w } }"
+)
+
+
+def read_whole(
+    client: Client, ids: Sequence[str]
+) -> tuple[dict[str, Evidence], dict[int, Reference]]:
+    """The evidence records ``ids``, whole, and the references they cite.
+
+    Raises:
+        EndpointError: an answer is not RDF, or a record is missing (the data changed).
+    """
+    from kg.store.provenance import read_evidence, read_references
+
+    records: dict[str, Evidence] = {}
+    references: dict[int, Reference] = {}
+    for batch in batches(ids, 100):
+        fmt, body = client.construct(
+            _WHOLE.replace("{values}", values("e", [f"{EVIDENCE}{i}" for i in batch]))
+        )
+        graph = Graph()
+        try:
+            graph.parse(data=body, format=fmt)
+        except (SyntaxError, ValueError) as exc:
+            raise EndpointError(
+                f"{client.endpoint.where}: the answer is not valid RDF ({str(exc)[:80]})"
+            ) from None
+        records.update(read_evidence(graph, batch))
+        references.update(read_references(graph))
+    missing = [i for i in ids if i not in records]
+    if missing:
+        raise EndpointError(
+            f"{client.endpoint.where}: evidence {missing[0]} is linked but has no quote: the "
+            "data changed while kg was reading it, or the graph is incomplete"
+        )
+    return records, references
+
+
+_PROPS = ("evidenceLevel", "cellType", "species", "studyType")
+_LIGHT = (
+    "SELECT ?e ?k ?v { {values} ?e ?k ?v FILTER(?k IN (<"
+    + _RDF
+    + "type>, "
+    + ", ".join(f"<{_NS}{p}>" for p in _PROPS)
+    + ")) }"
+)
+
+
+def _ids(values: set[str]) -> tuple[str, ...]:
+    return tuple(sorted(v.removeprefix(_ENT) if v.startswith(_ENT) else v for v in values))
+
+
+def read_light(client: Client, ids: Sequence[str]) -> dict[str, Evidence]:
+    """The evidence records ``ids`` with only level, cell types, species and study types
+    (quote, section and the rest left empty).
+
+    Raises:
+        EndpointError: a record is missing (the data changed while kg was reading).
+    """
+    rows = select_batched(client, _LIGHT, "e", [f"{EVIDENCE}{i}" for i in ids], size=1000)
+    fields: dict[str, dict[str, set[str]]] = {}
+    for row in rows:
+        eid = row["e"].removeprefix(str(EVIDENCE))
+        fields.setdefault(eid, {}).setdefault(row["k"], set()).add(row["v"])
+    records = {}
+    for eid in ids:
+        found = fields.get(eid, {})
+        if f"{_NS}Evidence" not in found.get(f"{_RDF}type", ()):
+            raise EndpointError(
+                f"{client.endpoint.where}: evidence {eid} is linked but not there: the data "
+                "changed while kg was reading it, or the graph is incomplete"
+            )
+        levels = sorted(v.removeprefix(_NS) for v in found.get(f"{_NS}evidenceLevel", ()))
+        kinds = (StudyType(t.removeprefix(_NS)) for t in found.get(f"{_NS}studyType", ()))
+        records[eid] = Evidence(
+            id=eid,
+            quote="",
+            section="",
+            references=(),
+            level=Level(levels[0]) if levels else Level.STATED,
+            study_types=tuple(sorted(kinds, key=lambda t: t.value)),
+            species=_ids(found.get(f"{_NS}species", set())),
+            cell_types=_ids(found.get(f"{_NS}cellType", set())),
+        )
+    return records
