@@ -15,6 +15,13 @@ one assertion, and later rows may leave subject, relation and object empty)
     citation_note, study, study_type, species, cell_type, exosome_origin, stressor, context,
     level, inference_reason, printed_as, contradicts, contradiction_note, note
 
+``level`` is ``stated`` (the default), ``inferred`` (curator-inferred), ``as-printed`` (the
+review's words read literally where they contradict the review elsewhere, the cited study or
+textbook biology; its assertion must ``contradicts`` the adopted reading) or ``corrected``
+(the adopted reading); ``inferred`` and ``corrected`` need ``inference_reason``. ``reference``
+is the entry that really reports the finding when the printed citation is wrong, or ``review``
+for a sentence no entry reports (uncited sentences: the evidence cites the review itself).
+
 Every problem is a :class:`~kg.model.errors.CurationError` naming the file and line.
 """
 
@@ -31,6 +38,7 @@ from kg.model.records import Assertion, Entity, Evidence, Level, Relation, Study
 __all__ = [
     "ASSERTION_COLUMNS",
     "ENTITY_COLUMNS",
+    "REVIEW_ITSELF",
     "STUDY_COLUMNS",
     "Curation",
     "parse_citation",
@@ -56,7 +64,14 @@ _STUDY_TYPES = {
     "clinical": StudyType.CLINICAL,
     "review": StudyType.REVIEW_STATEMENT,
 }
-_LEVELS = {"stated": Level.STATED, "inferred": Level.CURATOR_INFERRED}
+_LEVELS = {
+    "stated": Level.STATED,
+    "inferred": Level.CURATOR_INFERRED,
+    "as-printed": Level.AS_PRINTED,
+    "corrected": Level.CORRECTED,
+}
+_NEEDS_REASON = {Level.CURATOR_INFERRED: "an inferred link", Level.CORRECTED: "a corrected reading"}
+REVIEW_ITSELF = "review"
 _RELATION_NAMES = ", ".join(r.value for r in Relation)
 
 
@@ -330,17 +345,22 @@ def _evidence(  # noqa: PLR0917 - private helper called once, with the row's ful
         level = _LEVELS[row["level"] or "stated"]
     except KeyError:
         raise CurationError(
-            where, line, f"level must be 'stated' or 'inferred', not {row['level']!r}"
+            where, line, f"level must be one of {', '.join(_LEVELS)}, not {row['level']!r}"
         ) from None
-    if level is Level.CURATOR_INFERRED and not row["inference_reason"]:
-        raise CurationError(where, line, "an inferred link needs inference_reason")
+    if level in _NEEDS_REASON and not row["inference_reason"]:
+        raise CurationError(where, line, f"{_NEEDS_REASON[level]} needs inference_reason")
     try:
         cited = parse_citation(row["citation_printed"]) if row["citation_printed"] else ()
     except ValueError as exc:
         raise CurationError(where, line, str(exc)) from None
-    references = _numbers(path, line, "reference", row["reference"]) or cited
-    if not references:
-        raise CurationError(where, line, "no reference: give citation_printed or reference")
+    cites_review = row["reference"].strip().lower() == REVIEW_ITSELF
+    references = (
+        () if cites_review else (_numbers(path, line, "reference", row["reference"]) or cited)
+    )
+    if not references and not cites_review:
+        raise CurationError(
+            where, line, "no reference: give citation_printed or reference ('review' if none)"
+        )
     if set(cited) and set(cited) != set(references) and not row["citation_note"]:
         raise CurationError(
             where, line, "citation_printed and reference differ: explain in citation_note"
@@ -368,6 +388,7 @@ def _evidence(  # noqa: PLR0917 - private helper called once, with the row's ful
         inference_reason=row["inference_reason"] or None,
         printed_as=row["printed_as"] or None,
         note=row["note"] or None,
+        cites_review=cites_review,
     )
 
 

@@ -41,6 +41,7 @@ class Relation(Enum):
     HAS_PART = "hasPart"
     DERIVED_FROM = "derivedFrom"
     ASSOCIATED_WITH = "associatedWith"
+    KIND_OF = "kindOf"
 
     @property
     def sign(self) -> int:
@@ -70,15 +71,25 @@ _NON_CAUSAL = frozenset(
         Relation.HAS_PART,
         Relation.DERIVED_FROM,
         Relation.ASSOCIATED_WITH,
+        Relation.KIND_OF,
     }
 )
 
 
 class Level(Enum):
-    """Evidence level: stated in the review, or inferred by the curator."""
+    """How a piece of evidence reads the review.
+
+    ``STATED``: the review says it. ``CURATOR_INFERRED``: the curator adds a link the review
+    relies on but does not state (``inference_reason`` says why). ``AS_PRINTED``: the review's
+    words read literally where they contradict the review elsewhere, the cited study or
+    textbook biology; kept, and linked by ``contradicts`` to the adopted reading.
+    ``CORRECTED``: the reading the curation adopts instead (``inference_reason`` says why).
+    """
 
     STATED = "Stated"
     CURATOR_INFERRED = "CuratorInferred"
+    AS_PRINTED = "AsPrinted"
+    CORRECTED = "Corrected"
 
 
 class StudyType(Enum):
@@ -107,7 +118,10 @@ class Evidence:
     """Support for an assertion from one place in the review, or one imported record.
 
     ``cited`` are the reference numbers the printed citation points to; ``references`` those
-    that actually report the finding. They differ when the review mis-cites. Evidence
+    that actually report the finding. They differ when the review mis-cites. Evidence for a
+    sentence of the review that no entry of its reference list reports (an uncited sentence,
+    or a citation that points nowhere useful) cites the review itself: ``cites_review`` is
+    true and ``references`` may be empty. Evidence
     imported from a database (``source``, e.g. miRTarBase) cites PubMed ids (``pmids``)
     instead, and its ``quote`` is the source record's own text.
     """
@@ -135,6 +149,7 @@ class Evidence:
     source_record: str | None = None
     experiments: tuple[str, ...] = ()
     support_type: str | None = None
+    cites_review: bool = False
 
     @property
     def citation_mismatch(self) -> bool:

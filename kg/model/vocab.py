@@ -19,6 +19,7 @@ __all__ = [
     "PREFIXES",
     "REFERENCE",
     "REVIEW",
+    "REVIEW_LABEL",
     "STUDY",
     "term",
 ]
@@ -31,12 +32,14 @@ class KG(DefinedNamespace):
     _fail = True
 
     AntagomiR: URIRef
+    AsPrinted: URIRef
     Assertion: URIRef
     BiologicalProcess: URIRef
     CellTherapy: URIRef
     CellType: URIRef
     Chemical: URIRef
     Clinical: URIRef
+    Corrected: URIRef
     CuratorInferred: URIRef
     Cytokine: URIRef
     Disease: URIRef
@@ -93,6 +96,7 @@ class KG(DefinedNamespace):
     increases: URIRef
     inferenceReason: URIRef
     journal: URIRef
+    kindOf: URIRef
     pages: URIRef
     partOf: URIRef
     pmid: URIRef
@@ -134,6 +138,7 @@ STUDY = Namespace("https://w3id.org/kg-ivd/study/")
 REFERENCE = Namespace("https://w3id.org/kg-ivd/reference/bhujel2022/")
 BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
 REVIEW = URIRef("https://doi.org/10.3390/ijms23137306")
+REVIEW_LABEL = "Bhujel et al. 2022 (this review)"
 
 PREFIXES: dict[str, str] = {
     "kg": str(KG._NS),

@@ -20,7 +20,17 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from kg.model.records import Assertion, Entity, Evidence, Level, Reference, Study, StudyType
-from kg.model.vocab import ASSERTION, ENTITY, EVIDENCE, KG, REFERENCE, REVIEW, STUDY, term
+from kg.model.vocab import (
+    ASSERTION,
+    ENTITY,
+    EVIDENCE,
+    KG,
+    REFERENCE,
+    REVIEW,
+    REVIEW_LABEL,
+    STUDY,
+    term,
+)
 from kg.store.rdf import entity_iri, pubmed_iri, reference_iri
 
 __all__ = [
@@ -28,6 +38,7 @@ __all__ = [
     "add_entity",
     "add_pubmed",
     "add_reference",
+    "add_review_reference",
     "add_study",
     "read_evidence",
     "read_references",
@@ -70,6 +81,27 @@ def add_reference(graph: Graph, ref: Reference) -> URIRef:
     return node
 
 
+def add_review_reference(graph: Graph) -> URIRef:
+    """Add the review itself as a ``kg:Reference`` (cited by evidence for its uncited
+    sentences); the same triples each time, so calling it twice changes nothing."""
+    graph.add((REVIEW, RDF.type, KG.Reference))
+    graph.add((REVIEW, RDFS.label, Literal(REVIEW_LABEL)))
+    graph.add(
+        (
+            REVIEW,
+            DCTERMS.title,
+            Literal(
+                "Mesenchymal Stem Cell-Derived Exosomes and Intervertebral Disc Regeneration: "
+                "Review"
+            ),
+        )
+    )
+    graph.add((REVIEW, KG.authors, Literal("Bhujel, B.; Shin, H.-E.; Choi, D.-J.; Han, I.")))
+    graph.add((REVIEW, KG.journal, Literal("Int. J. Mol. Sci.")))
+    graph.add((REVIEW, KG.year, Literal(2022, datatype=XSD.integer)))
+    return REVIEW
+
+
 def add_study(graph: Graph, study: Study) -> URIRef:
     """Add a Table 3 study."""
     node = STUDY[study.id]
@@ -101,6 +133,8 @@ def _add_evidence(graph: Graph, ev: Evidence) -> URIRef:
         graph.add((node, KG.citedReference, reference_iri(number)))
     for number in ev.references:
         graph.add((node, KG.reference, reference_iri(number)))
+    if ev.cites_review:
+        graph.add((node, KG.reference, add_review_reference(graph)))
     graph.add((node, KG.citationMismatch, Literal(ev.citation_mismatch)))
     _text(graph, node, KG.citationNote, ev.citation_note)
     if ev.study:
@@ -241,6 +275,7 @@ def read_evidence(graph: Graph, ids: Iterable[str] | None = None) -> dict[str, E
             source_record=_texts(graph, node, KG.sourceRecord),
             experiments=tuple(sorted(str(e) for e in graph.objects(node, KG.experiment))),
             support_type=_texts(graph, node, KG.supportType),
+            cites_review=(node, KG.reference, REVIEW) in graph,
         )
     return records
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kg.model.records import Evidence, Level
+from kg.model.vocab import REVIEW_LABEL
 from kg.reasoning.signed import Hop
 
 if TYPE_CHECKING:  # kept out of kg trace's start-up: these pull in rdflib
     from kg.store.knowledge import Knowledge
 
 __all__ = [
+    "LEVEL_LABELS",
     "STUDY_TYPE_LABELS",
     "arrow",
     "citation_text",
@@ -52,6 +54,15 @@ def node_json(kg: Knowledge, node: str) -> dict[str, str]:
     return {"id": node, "label": str(attrs.get("label", node)), "type": str(attrs.get("type", ""))}
 
 
+LEVEL_LABELS = {
+    Level.STATED: "stated",
+    Level.CURATOR_INFERRED: "inferred",
+    Level.AS_PRINTED: "as-printed",
+    Level.CORRECTED: "corrected",
+}
+"""The ``level`` of evidence as JSON and TSV show it (the curation tables' own words)."""
+
+
 def evidence_flags(ev: Evidence, hop_contradicts: tuple[str, ...] = ()) -> list[str]:
     """Warnings a reader must see with a piece of evidence: citation mismatch, curator
     inference, misprinted name, contradiction, import provenance."""
@@ -64,6 +75,13 @@ def evidence_flags(ev: Evidence, hop_contradicts: tuple[str, ...] = ()) -> list[
         )
     if ev.level is Level.CURATOR_INFERRED:
         flags.append(f"curator-inferred: {ev.inference_reason}")
+    elif ev.level is Level.AS_PRINTED:
+        why = f": {ev.inference_reason}" if ev.inference_reason else ""
+        flags.append(f"as printed, not the adopted reading{why}")
+    elif ev.level is Level.CORRECTED:
+        flags.append(f"corrected reading: {ev.inference_reason}")
+    if ev.cites_review and not ev.citation_printed:
+        flags.append("uncited sentence: cites the review itself")
     if ev.printed_as:
         flags.append(f"printed as: {ev.printed_as}")
     flags.extend(f"contradicted by assertion {other}" for other in hop_contradicts)
@@ -115,7 +133,7 @@ def evidence_json(kg: Knowledge, eid: str, contradicts: tuple[str, ...] = ()) ->
         "cell_type": [kg.label(c) for c in ev.cell_types],
         "exosome_origin": [kg.label(c) for c in ev.exosome_origins],
         "stressor": [kg.label(s) for s in ev.stressors],
-        "level": "stated" if ev.level is Level.STATED else "inferred",
+        "level": LEVEL_LABELS[ev.level],
         "flags": evidence_flags(ev, contradicts),
     }
 
@@ -138,6 +156,8 @@ def citation_text(kg: Knowledge, ev: Evidence) -> str:
         ref = kg.references.get(number)
         journal = f", {ref.journal}" if ref is not None else ""
         parts.append(reference_label(kg, number) + journal)
+    if ev.cites_review:
+        parts.append(REVIEW_LABEL)
     return "; ".join(parts)
 
 
