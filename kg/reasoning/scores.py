@@ -140,7 +140,7 @@ def _source(ev: Evidence) -> str:
         return "references " + ",".join(str(n) for n in sorted(set(ev.references)))
     if ev.pmids:
         return "PMID " + ",".join(sorted(set(ev.pmids)))
-    if getattr(ev, "cites_review", False):
+    if ev.cites_review:
         return "the review"
     return f"evidence {ev.id}"
 
