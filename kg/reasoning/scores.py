@@ -199,7 +199,7 @@ class Scorer:
                 best[source] = score
         combined = 1.0 - math.prod(1.0 - s.value for s in best.values())
         sources = "; ".join(f"{src}: {s.value:.2f}" for src, s in sorted(best.items()))
-        parts = [Part("independent references", combined, f"{len(best)} ({sources})")]
+        parts = [Part("independent references", combined, f"{len(best)}: {sources}")]
         data = self.graph.get_edge_data(hop.subject, hop.object, hop.assertion) or {}
         if data.get("contradicts"):
             others = ", ".join(data["contradicts"])
