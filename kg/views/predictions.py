@@ -73,13 +73,17 @@ def _support_lines(kg: Knowledge, support: Support, indent: str) -> list[str]:
     return lines
 
 
+def _paths(n: int) -> str:
+    return f"{n} path" if n == 1 else f"{n} paths"
+
+
 def _prediction_head(kg: Knowledge, p: Prediction) -> str:
     conflict = " · CONFLICTING" if p.conflicting else ""
     cut = " · search cut short" if p.truncated else ""
     return (
         f"{kg.label(p.node)}: {p.direction.upper()}{conflict} (score {p.score:.2f}; up "
-        f"{p.up_score:.2f} from {p.paths_up} paths, down {p.down_score:.2f} from "
-        f"{p.paths_down} paths){cut}"
+        f"{p.up_score:.2f} from {_paths(p.paths_up)}, down {p.down_score:.2f} from "
+        f"{_paths(p.paths_down)}){cut}"
     )
 
 
@@ -87,7 +91,8 @@ def forecast_text(kg: Knowledge, forecast: Forecast, *, paths: int = 3) -> str:
     """Each prediction, its best supporting paths and the strongest opposing one, with the
     breakdown of every score."""
     what = ", ".join(f"{kg.label(p.node)} {_WORD[p.direction]}" for p in forecast.perturbations)
-    lines = [f"Predicted effects of {what} ({len(forecast.predictions)} targets)"]
+    n = len(forecast.predictions)
+    lines = [f"Predicted effects of {what} ({n} target{'' if n == 1 else 's'})"]
     if forecast.unreached:
         lines.append("no path reaches: " + ", ".join(kg.label(n) for n in forecast.unreached))
     for p in forecast.predictions:
