@@ -27,6 +27,7 @@ __all__ = [
     "forecast_json",
     "forecast_text",
     "forecast_tsv",
+    "path_chain",
     "score_json",
     "score_line",
 ]
@@ -51,7 +52,8 @@ def score_json(score: Score) -> dict[str, Any]:
     }
 
 
-def _chain(kg: Knowledge, path: MechanismPath) -> str:
+def path_chain(kg: Knowledge, path: MechanismPath) -> str:
+    """``miR-21 ⊣ PTEN ⊣ PI3K/AKT signaling pathway``: a path by its labels and arrows."""
     return kg.label(path.nodes[0]) + "".join(
         f" {arrow(h.sign)} {kg.label(h.object)}" for h in path.hops
     )
@@ -62,7 +64,7 @@ def _perturbation(kg: Knowledge, support: Support) -> str:
 
 
 def _support_lines(kg: Knowledge, support: Support, indent: str) -> list[str]:
-    lines = [f"{indent}{_chain(kg, support.path)}  [{_perturbation(kg, support)}]"]
+    lines = [f"{indent}{path_chain(kg, support.path)}  [{_perturbation(kg, support)}]"]
     lines.append(f"{indent}   path score {score_line(support.score)}")
     for hop, hop_score in zip(support.path.hops, support.score.children, strict=True):
         lines.append(
@@ -177,8 +179,8 @@ def forecast_tsv(kg: Knowledge, forecast: Forecast) -> str:
         writer.writerow([
             p.node, kg.label(p.node), p.direction, str(p.conflicting).lower(), f"{p.score:.4f}",
             f"{p.up_score:.4f}", f"{p.down_score:.4f}", p.paths_up, p.paths_down,
-            _chain(kg, p.support.path), f"{p.support.score.value:.4f}",
-            score_line(p.support.score), _chain(kg, opposing.path) if opposing else "",
+            path_chain(kg, p.support.path), f"{p.support.score.value:.4f}",
+            score_line(p.support.score), path_chain(kg, opposing.path) if opposing else "",
             f"{opposing.score.value:.4f}" if opposing else "",
         ])  # fmt: skip
     return out.getvalue()
@@ -211,8 +213,8 @@ def explain_text(kg: Knowledge, result: Explanation, *, limit: int = 10) -> str:
             if p is None or m.verdict == "unexplained":
                 lines.append(head + ("" if p is None else " (paths both ways tie)"))
                 continue
-            support = p.support
-            lines.append(f"{head} via {_chain(kg, support.path)} (score {support.score.value:.2f})")
+            chain = path_chain(kg, p.support.path)
+            lines.append(f"{head} via {chain} (score {p.support.score.value:.2f})")
     return "\n".join(lines) + "\n"
 
 
@@ -269,7 +271,8 @@ def explain_tsv(kg: Knowledge, result: Explanation, *, limit: int = 10) -> str:
             writer.writerow([
                 rank, r.node, kg.label(r.node), _WORD[r.direction], r.concordant, r.discordant,
                 r.unexplained, f"{r.p_value:.4g}", f"{r.q_value:.4g}", f"{r.score:.4f}",
-                m.node, _WORD[m.observed], m.verdict, _chain(kg, support.path) if support else "",
+                m.node, _WORD[m.observed], m.verdict,
+                path_chain(kg, support.path) if support else "",
                 f"{support.score.value:.4f}" if support else "",
             ])  # fmt: skip
     return out.getvalue()
