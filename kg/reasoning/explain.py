@@ -178,7 +178,7 @@ def explain(
         raise UsageError("the observation is empty")
     if any(s not in (1, -1) for s in observation.values()):
         raise UsageError("observed directions are +1 or -1")
-    keep = as_printed_excluded(kg, keep_evidence)
+    keep = as_printed_excluded(kg, keep_evidence)  # predict() adds the same exclusion itself
     diseases = kg.nodes_of_type("Disease")
     reached: dict[str, tuple[int, int]] = {}  # candidate -> (observed nodes reached, min hops)
     for node in observation:
@@ -201,7 +201,7 @@ def explain(
             kg,
             node,
             observation,
-            keep=keep,
+            keep=keep_evidence,
             scorer=scorer,
             max_hops=max_hops,
             paths_per_target=paths_per_target,
@@ -221,7 +221,7 @@ def _test(
     node: str,
     observation: Mapping[str, int],
     *,
-    keep: Callable[[str], bool],
+    keep: Callable[[str], bool] | None,
     scorer: Scorer,
     max_hops: int,
     paths_per_target: int,

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Literal
 from kg.model.errors import UsageError
 from kg.reasoning.paths import trace
 from kg.reasoning.reach import downstream
-from kg.reasoning.scores import Score, Scorer, Weights, evidence_weights
+from kg.reasoning.scores import Score, Scorer, Weights
 from kg.reasoning.signed import MechanismPath
 
 if TYPE_CHECKING:
@@ -186,7 +186,7 @@ def predict(
     diseases = set() if through_disease else kg.nodes_of_type("Disease")
     named = list(dict.fromkeys(outcomes))
     targets = named or _targets(kg, chosen, keep, max_hops, diseases)
-    weight = evidence_weights(kg.evidence, scorer.weights)
+    weight = scorer.as_weights()
     predictions, unreached = [], []
     for target in targets:
         supports: list[Support] = []

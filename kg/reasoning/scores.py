@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -222,6 +222,11 @@ class Scorer:
         value = math.prod(p.value for p in parts)
         return Score("path", " > ".join(path.nodes), value, tuple(parts), hops)
 
+    def as_weights(self) -> Mapping[str, float]:
+        """The evidence scores as the search's ``evidence_weight`` mapping, computed only for
+        the evidence a search looks at."""
+        return _LazyWeights(self)
+
     def _species(self, hop: Hop) -> set[str]:
         found: set[str] = set()
         for eid in hop.evidence:
@@ -229,6 +234,22 @@ class Scorer:
             if record is not None:
                 found.update(record.species)
         return found
+
+
+class _LazyWeights(Mapping[str, float]):
+    def __init__(self, scorer: Scorer) -> None:
+        self._scorer = scorer
+
+    def __getitem__(self, eid: str) -> float:
+        if eid not in self._scorer.evidence_records:
+            raise KeyError(eid)
+        return self._scorer.evidence(eid).value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._scorer.evidence_records)
+
+    def __len__(self) -> int:
+        return len(self._scorer.evidence_records)
 
 
 def evidence_weights(
