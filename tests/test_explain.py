@@ -21,7 +21,7 @@ from kg.store.knowledge import Knowledge
 from tests.synthetic import knowledge
 
 
-def _planted(seed: int, genes: int = 8, noise: int = 12) -> tuple[object, dict[str, int]]:
+def _planted(seed: int, genes: int = 8, noise: int = 12) -> tuple[Knowledge, dict[str, int]]:
     """A regulator R whose edges match the observation on every gene, and noise regulators
     each reaching a random half of the genes with random signs."""
     rng = random.Random(seed)
@@ -41,13 +41,13 @@ def test_binomial_and_known_values() -> None:
 
 def test_planted_regulator_ranks_first() -> None:
     graph, observed = _planted(seed=3)
-    result = explain(graph, observed)  # type: ignore[arg-type]
+    result = explain(graph, observed)
     top = result.regulators[0]
     assert (top.node, top.direction, top.concordant, top.discordant) == ("R", 1, 8, 0)
     assert top.p_value == 1 / 256
     assert all(r.p_value > top.p_value for r in result.regulators[1:])
     # the same observation flipped is explained by R going down
-    flipped = explain(graph, {g: -s for g, s in observed.items()})  # type: ignore[arg-type]
+    flipped = explain(graph, {g: -s for g, s in observed.items()})
     assert (flipped.regulators[0].node, flipped.regulators[0].direction) == ("R", -1)
 
 
@@ -55,7 +55,7 @@ def test_planted_regulator_ranks_first() -> None:
 @given(seed=st.integers(0, 10_000), genes=st.integers(6, 10))
 def test_planted_regulator_ranks_first_with_small_p(seed: int, genes: int) -> None:
     graph, observed = _planted(seed, genes=genes)
-    top = explain(graph, observed).regulators[0]  # type: ignore[arg-type]
+    top = explain(graph, observed).regulators[0]
     assert top.node == "R"
     assert top.p_value == 0.5**genes
     assert top.p_value < 0.02
@@ -63,7 +63,7 @@ def test_planted_regulator_ranks_first_with_small_p(seed: int, genes: int) -> No
 
 def test_q_values_are_benjamini_hochberg() -> None:
     graph, observed = _planted(seed=5)
-    result = explain(graph, observed)  # type: ignore[arg-type]
+    result = explain(graph, observed)
     ranked = sorted(result.regulators, key=lambda r: r.p_value)
     m = len(ranked)
     for i, r in enumerate(ranked, 1):

@@ -8,6 +8,7 @@ Reverse causal reasoning (as in PyBEL's RCR or CausalR) on the signed graph:
 * For each candidate, :func:`kg.reasoning.predict.predict` of "candidate up" on the observed
   entities gives a predicted direction per entity: it is **concordant** with the
   observation, **discordant**, or **unexplained** (no path, or a tie between both sides).
+  An observed entity may itself be a candidate; its own observation is then not counted.
   When discordant outnumber concordant, the hypothesis is "candidate down" instead (the
   counts swap).
 * The **p-value** is the one-sided binomial probability of at least that many concordant
