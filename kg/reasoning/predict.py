@@ -128,11 +128,18 @@ class Forecast:
 def as_printed_excluded(kg: Knowledge, keep: Callable[[str], bool] | None) -> Callable[[str], bool]:
     """``keep`` and "not as-printed" (the literal reading the curation replaced)."""
 
+    seen: dict[str, bool] = {}
+
     def accept(eid: str) -> bool:
-        record = kg.evidence.get(eid)
-        if record is None or record.level.value == "AsPrinted":
-            return False
-        return keep is None or keep(eid)
+        verdict = seen.get(eid)
+        if verdict is None:
+            record = kg.evidence.get(eid)
+            verdict = seen[eid] = (
+                record is not None
+                and record.level.value != "AsPrinted"
+                and (keep is None or keep(eid))
+            )
+        return verdict
 
     return accept
 
