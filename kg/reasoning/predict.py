@@ -22,8 +22,8 @@ Example:
     >>> graph = kg.load()
     >>> forecast = predict(graph, [Perturbation("miR-21", 1)], outcomes=["apoptosis"])
     >>> p = forecast.predictions[0]
-    >>> p.direction, "PTEN" in p.support.path.nodes
-    ('down', True)
+    >>> p.direction, [len(s.path.hops) for s in p.supporting if "PTEN" in s.path.nodes][:1]
+    ('down', [3])
 """
 
 from __future__ import annotations
