@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from kg.model.errors import UsageError
-from kg.reasoning.paths import trace
+from kg.reasoning.paths import Trace, trace
 from kg.reasoning.reach import downstream
 from kg.reasoning.scores import Score, Scorer, Weights
 from kg.reasoning.signed import MechanismPath
@@ -171,7 +171,6 @@ def predict(
     weights: Weights | None = None,
     scorer: Scorer | None = None,
     paths_per_target: int = 20,
-    max_paths: int = 2_000,
     time_limit: float = 2.0,
     through_disease: bool = False,
 ) -> Forecast:
@@ -202,21 +201,24 @@ def predict(
         for p in chosen:
             if p.node == target:
                 continue
-            result = trace(
-                kg.mechanisms,
-                p.node,
-                target,
-                max_hops=max_hops,
-                limit=paths_per_target,
-                keep_evidence=keep,
-                evidence_weight=weight,
-                max_paths=max_paths,
-                time_limit=time_limit,
-                no_pass_through=diseases,
-            )
+            try:
+                result = trace(
+                    kg.mechanisms,
+                    p.node,
+                    target,
+                    max_hops=max_hops,
+                    limit=paths_per_target,
+                    keep_evidence=keep,
+                    evidence_weight=weight,
+                    time_limit=time_limit,
+                    no_pass_through=diseases,
+                )
+            except UsageError:  # e.g. the two overlap in the entity hierarchy: no path
+                continue
             truncated = truncated or result.truncated
-            for effect in result.effects:
-                counts[p.direction * (1 if effect == "increases" else -1)] += 1
+            # the count of paths per effect (``Trace.counts`` where the search has it)
+            for effect, number in _counts(result):
+                counts[p.direction * (1 if effect == "increases" else -1)] += number
             supports += [
                 Support(p, path, p.direction * path.sign, scorer.path(path))
                 for path in result.paths
@@ -228,6 +230,13 @@ def predict(
     if not named:
         predictions.sort(key=lambda r: (-r.score, r.node))
     return Forecast(chosen, tuple(predictions), tuple(unreached) if named else ())
+
+
+def _counts(result: Trace) -> list[tuple[str, int]]:
+    counted = getattr(result, "counts", None)
+    if counted:
+        return [(effect, number) for effect, number, _exact in counted]
+    return [(effect, 1) for effect in result.effects]
 
 
 def _side(supports: list[Support], sign: int) -> tuple[float, list[Support]]:
