@@ -51,7 +51,8 @@ __all__ = [
     "upstream",
 ]
 
-Evidence = Literal["stated", "all"]
+Evidence = Literal["curated", "stated", "all"]
+Coherence = Literal["study", "cell-type", "any"]
 
 
 def load(paths: Sequence[Path] | None = None, *, cache: bool = True) -> Knowledge:
@@ -86,17 +87,22 @@ def trace(
     limit: int = 10,
     via: Iterable[str] = (),
     avoid: Iterable[str] = (),
-    evidence: Evidence = "all",
+    evidence: Evidence = "curated",
     through_disease: bool = False,
     time_limit: float = 5.0,
+    coherence: Coherence = "any",
+    exact: bool = False,
 ) -> Trace:
     """Signed paths from ``source`` to ``target``, as ``kg trace`` finds them.
 
     Names are resolved as on the command line; paths do not pass through disease nodes unless
-    ``through_disease``; ``evidence="stated"`` ignores links only the curator inferred.
+    ``through_disease``; ``evidence`` is ``--evidence`` (``"curated"``: as-printed readings
+    left out, ``"stated"``: no curator inferences, ``"all"``); ``coherence`` and ``exact``
+    are ``--coherence`` and ``--exact``.
     """
+    from kg.reasoning.levels import level_filter
     from kg.reasoning.paths import trace as run
-    from kg.store.knowledge import evidence_filter, evidence_weights
+    from kg.store.knowledge import evidence_weights
 
     return run(
         graph.mechanisms,
@@ -106,10 +112,13 @@ def trace(
         limit=limit,
         via=[resolve(graph, v) for v in via],
         avoid=[resolve(graph, a) for a in avoid],
-        keep_evidence=evidence_filter(graph.evidence, stated_only=evidence == "stated"),
+        keep_evidence=level_filter(graph.evidence, evidence),
         evidence_weight=evidence_weights(graph.evidence),
+        evidence=graph.evidence,
         time_limit=time_limit,
         no_pass_through=() if through_disease else graph.nodes_of_type("Disease"),
+        coherence=coherence,
+        exact=exact,
     )
 
 
@@ -123,15 +132,17 @@ def _reach(
     through_disease: bool,
 ) -> list[Reach]:
     from kg.reasoning import reach
-    from kg.store.knowledge import evidence_filter, evidence_weights
+    from kg.reasoning.levels import level_filter
+    from kg.store.knowledge import evidence_weights
 
     run = reach.upstream if direction == "upstream" else reach.downstream
     return run(
         graph.mechanisms,
         resolve(graph, entity),
         max_hops=max_hops,
-        keep_evidence=evidence_filter(graph.evidence, stated_only=evidence == "stated"),
+        keep_evidence=level_filter(graph.evidence, evidence),
         evidence_weight=evidence_weights(graph.evidence),
+        evidence=graph.evidence,
         no_pass_through=() if through_disease else graph.nodes_of_type("Disease"),
     )
 
@@ -141,7 +152,7 @@ def upstream(
     entity: str,
     *,
     max_hops: int = 3,
-    evidence: Evidence = "all",
+    evidence: Evidence = "curated",
     through_disease: bool = False,
 ) -> list[Reach]:
     """What regulates ``entity``, as ``kg upstream`` reports it."""
@@ -160,7 +171,7 @@ def downstream(
     entity: str,
     *,
     max_hops: int = 3,
-    evidence: Evidence = "all",
+    evidence: Evidence = "curated",
     through_disease: bool = False,
 ) -> list[Reach]:
     """What ``entity`` affects, as ``kg downstream`` reports it."""

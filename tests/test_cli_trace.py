@@ -56,10 +56,20 @@ def test_json_contract_shape() -> None:
     assert set(payload) == {"source", "target", "paths", "summary"}
     assert set(payload["source"]) == {"id", "label", "type"}
     path = payload["paths"][0]
-    assert set(path) == {"nodes", "edges", "net_effect"}
+    assert set(path) == {
+        "nodes", "edges", "net_effect", "coherence", "shared_studies", "shared_cell_types",
+        "source_kind", "target_kind", "through_as_printed",
+    }  # fmt: skip
     assert path["net_effect"] in {"increases", "decreases"}
+    assert path["coherence"] in {"study", "cell-type", "stitched"}
     edge = path["edges"][0]
-    assert {"subject", "relation", "object", "sign", "evidence"} <= set(edge)
+    assert {"subject", "relation", "object", "sign", "evidence", "as_printed", "kind_of"} <= set(
+        edge
+    )
+    summary = payload["summary"]
+    assert set(summary["paths_by_effect"]) == {"increases", "decreases"}
+    assert set(summary["as_printed_left_out"]) == {"count", "assertions"}
+    assert summary["net_effects"] == sorted(summary["net_effects"])
     evidence = edge["evidence"][0]
     required = {"quote", "section", "citation_printed", "reference", "study_type", "species",
                 "cell_type", "level", "flags"}  # fmt: skip
@@ -128,14 +138,14 @@ def test_filters_keep_only_matching_evidence() -> None:
     assert all("rat" in e["species"] for e in _all_evidence(rat))
 
 
-def test_caps_are_reported() -> None:
-    payload = _json("trace", "BM-MSC-derived exosomes", "apoptosis", "--max-paths", "1")
-    assert payload["summary"]["truncated"] is True
-    assert "1 paths" in payload["summary"]["truncation_reason"]
-    text = CliRunner().invoke(
-        cli, ["trace", "BM-MSC-derived exosomes", "apoptosis", "--max-paths", "1"]
-    )
-    assert "search cut short" in text.output
+def test_max_paths_is_a_deprecated_no_op() -> None:
+    args = ["trace", "BM-MSC-derived exosomes", "apoptosis", "--format", "json"]
+    plain = CliRunner().invoke(cli, args)
+    old = CliRunner().invoke(cli, [*args, "--max-paths", "1"])
+    assert old.exit_code == 0
+    assert "--max-paths is deprecated and ignored" in old.stderr
+    assert json.loads(old.stdout) == json.loads(plain.stdout)
+    assert json.loads(plain.stdout)["summary"]["truncated"] is False
 
 
 @pytest.mark.parametrize(
@@ -181,9 +191,12 @@ def test_conflicts_lists_kinds_with_quotes() -> None:
     payload = _json("conflicts")
     assert set(payload["counts"]) == {
         "opposite-signs",
+        "as-printed",
         "curated-contradiction",
         "citation-mismatch",
     }
+    kinds = [c["kind"] for c in payload["conflicts"]]
+    assert {k: kinds.count(k) for k in payload["counts"]} == payload["counts"]
     assert payload["conflicts"]
     for conflict in payload["conflicts"]:
         for side in conflict["assertions"]:
@@ -247,3 +260,42 @@ def test_time_limit_is_accepted_and_bounded() -> None:
     assert payload["summary"]["truncated"] is False
     result = CliRunner().invoke(cli, ["trace", "miR-21", "apoptosis", "--time-limit", "0"])
     assert result.exit_code == 2
+
+
+def test_summary_counts_paths_of_each_effect_over_all_simple_paths() -> None:
+    payload = _json("trace", "miR-21", "apoptosis")
+    summary = payload["summary"]
+    by_effect = summary["paths_by_effect"]
+    assert summary["net_effects"] == ["decreases"]
+    assert by_effect["increases"] == {"count": 0, "exact": True}
+    assert by_effect["decreases"]["exact"] is True
+    assert by_effect["decreases"]["count"] == summary["paths_found"] >= len(payload["paths"])
+    text = CliRunner().invoke(cli, ["trace", "miR-21", "apoptosis"]).output
+    number = by_effect["decreases"]["count"]
+    assert f"(all {number} paths within 5 hops agree)" in text.splitlines()[0]
+
+
+def test_coherence_option_keeps_only_coherent_paths() -> None:
+    anything = _json("trace", "BM-MSC-derived exosomes", "apoptosis", "--limit", "50")
+    study = _json("trace", "BM-MSC-derived exosomes", "apoptosis", "--coherence", "study",
+                  "--limit", "50")  # fmt: skip
+    assert study["paths"]
+    assert {p["coherence"] for p in study["paths"]} == {"study"}
+    assert all(p["shared_studies"] for p in study["paths"])
+    stitched = [p for p in anything["paths"] if p["coherence"] == "stitched"]
+    assert stitched, "the shipped data has paths stitched across studies"
+    ranks = [{"study": 0, "cell-type": 1, "stitched": 2}[p["coherence"]] for p in anything["paths"]]
+    assert ranks == sorted(ranks)
+    assert study["summary"]["paths_found"] < anything["summary"]["paths_found"]
+
+
+def test_evidence_choices_and_exact_are_accepted() -> None:
+    for choice in ("curated", "stated", "all"):
+        payload = _json("trace", "miR-21", "apoptosis", "--evidence", choice, "--exact")
+        assert payload["summary"]["source_kinds"] == []
+        left_out = payload["summary"]["as_printed_left_out"]
+        assert left_out["count"] == len(left_out["assertions"])
+    stated = _json("trace", "miR-21", "apoptosis", "--evidence", "stated")
+    assert all(e["level"] != "inferred" for e in _all_evidence(stated))
+    reach = _json("downstream", "miR-21", "--evidence", "all", "--exact")
+    assert set(reach) >= {"query", "direction", "kinds", "as_printed_left_out", "results"}

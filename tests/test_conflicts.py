@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rdflib import Graph
 
-from kg.model.records import Assertion, Entity, Evidence, Relation, StudyType
+from kg.model.records import Assertion, Entity, Evidence, Level, Relation, StudyType
 from kg.reasoning.conflicts import conflicts
 from kg.store import provenance, rdf
 from kg.store.convert import to_networkx
@@ -67,3 +67,35 @@ def test_disjoint_context_is_not_a_conflict_and_mismatches_are_listed() -> None:
     graph = _graph([up, down])
     found = conflicts(graph, to_networkx(graph), provenance.read_evidence(graph))
     assert [(c.kind, c.note) for c in found] == [("citation-mismatch", "[130] is Wen et al.")]
+
+
+def test_as_printed_reading_is_its_own_kind_listed_before_the_adopted_reading() -> None:
+    printed = Assertion(
+        "up", "AKT", Relation.INCREASES, "autophagy",
+        (_evidence("t3", level=Level.AS_PRINTED),),
+        contradicts=("down",), contradiction_note="Table 3 garbles 8.4",
+    )  # fmt: skip
+    corrected = Assertion(
+        "down", "AKT", Relation.DECREASES, "autophagy",
+        (_evidence("s84", level=Level.CORRECTED, inference_reason="the cited study"),),
+    )  # fmt: skip
+    lone = Assertion(
+        "lone", "autophagy", Relation.INCREASES, "AKT", (_evidence("x", level=Level.AS_PRINTED),)
+    )
+    graph = _graph([corrected, printed, lone])
+    found = conflicts(graph, to_networkx(graph), provenance.read_evidence(graph))
+    assert [(c.kind, [s.assertion for s in c.sides]) for c in found] == [
+        ("as-printed", ["up", "down"]),
+        ("as-printed", ["lone"]),
+    ]
+    assert found[0].note == "Table 3 garbles 8.4"
+    from kg.store.knowledge import derive
+    from kg.views.reports import conflicts_json, conflicts_text
+
+    kg = derive(graph)
+    payload = conflicts_json(kg, found)
+    assert payload["counts"]["as-printed"] == 2
+    assert [a["role"] for a in payload["conflicts"][0]["assertions"]] == [
+        "as printed", "adopted reading",
+    ]  # fmt: skip
+    assert "as printed: AKT → autophagy" in conflicts_text(kg, found)

@@ -114,7 +114,7 @@ def test_evidence_filter_drops_edges(chain: nx.MultiDiGraph) -> None:
     assert ("A", "D") not in [p.nodes for p in result.paths]
 
 
-def test_search_is_capped_and_says_so() -> None:
+def test_counts_every_path_and_the_time_limit_says_when_it_was_hit() -> None:
     # a layered graph with 4 * 4 * 4 = 64 paths of 4 hops
     edges = []
     for layer in range(3):
@@ -124,11 +124,12 @@ def test_search_is_capped_and_says_so() -> None:
                 edges.append((u, "increases", f"L{layer + 1}-{j}", f"{u}>{layer + 1}-{j}"))
     edges += [(f"L3-{j}", "increases", "T", f"L3-{j}>T") for j in range(4)]
     g = _graph(*dict.fromkeys(edges))
-    assert trace(g, "S", "T", limit=100).found == 64
-    capped = trace(g, "S", "T", max_paths=10)
-    assert capped.truncated
-    assert capped.found == 10
-    assert "10 paths" in str(capped.reason)
+    result = trace(g, "S", "T", limit=100)
+    assert (result.found, result.count("increases")) == (64, (64, True))
+    assert len(result.paths) == 64
+    capped = trace(g, "S", "T", count_limit=10)
+    assert capped.count("increases") == (10, False)
+    assert not capped.truncated
     timed = trace(g, "S", "T", time_limit=0.0)
     assert timed.truncated
     assert "s (raise --time-limit)" in str(timed.reason)
@@ -147,9 +148,11 @@ def test_errors(chain: nx.MultiDiGraph) -> None:
 
 def test_downstream_and_upstream_with_net_signs(chain: nx.MultiDiGraph) -> None:
     down = {r.node: (r.hops, r.net_effect) for r in downstream(chain, "A")}
+    # D: A ⊣ D and A → E ⊣ D decrease it, A ⊣ B ⊣ C → D (3 hops) increases it
     assert down == {
-        "B": (1, "decreases"), "D": (1, "decreases"), "E": (1, "increases"), "C": (2, "increases"),
+        "B": (1, "decreases"), "D": (1, "mixed"), "E": (1, "increases"), "C": (2, "increases"),
     }  # fmt: skip
+    assert {r.node: r.net_effect for r in downstream(chain, "A", max_hops=2)}["D"] == "decreases"
     up = {r.node: (r.hops, r.net_effect) for r in upstream(chain, "D", max_hops=2)}
     assert up == {
         "A": (1, "decreases"),

@@ -50,3 +50,21 @@ def test_unknown_name_suggests_near_matches(graph: nx.MultiDiGraph) -> None:
 def test_name_key_ignores_case_greek_and_punctuation() -> None:
     assert name_key("IL-1β") == name_key("il 1 beta") == "il1beta"
     assert name_key("H ₂ O ₂") == "h2o2"
+
+
+def test_ambiguous_name_offers_the_hierarchy() -> None:
+    g = nx.MultiDiGraph()
+    g.add_node("msc-exo", label="MSC-derived exosomes", synonyms=("MSC exosomes",))
+    g.add_node("bm-exo", label="BM-MSC-derived exosomes", synonyms=("MSC exosomes",))
+    g.add_node("uc-exo", label="UC-MSC-derived exosomes")
+    g.add_edge("bm-exo", "msc-exo", key="k1", relation="kindOf", sign=0)
+    g.add_edge("uc-exo", "msc-exo", key="k2", relation="kindOf", sign=0)
+    with pytest.raises(AmbiguousNameError) as caught:
+        resolve(g, "MSC exosomes")
+    message = str(caught.value)
+    assert "bm-exo (BM-MSC-derived exosomes; a kind of MSC-derived exosomes)" in message
+    assert (
+        "msc-exo (MSC-derived exosomes; kinds: BM-MSC-derived exosomes, UC-MSC-derived exosomes)"
+        in message
+    )
+    assert "msc-exo stands for all of them" in message

@@ -1,5 +1,6 @@
 """`kg serve`: a real SPARQL client (SPARQLWrapper) gets the same rows as `kg sparql`, also
-with 20 concurrent clients; refusals, timeouts and protocol details."""
+with 20 concurrent clients; refusals, timeouts and protocol details; the Host allowlist, CORS
+values, protocol datasets, a base IRI, parser messages, a busy pool."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
 from kg.cli import cli
 from kg.model import shipped
-from kg.store.endpoint import Settings, make_app, negotiate
+from kg.model.errors import KGError
+from kg.store.endpoint import Settings, check_cors, make_app, negotiate
 from kg.store.sparql import Engine, named_queries
 from tests.support import Server, server_process
 
@@ -193,3 +195,109 @@ def test_negotiation() -> None:
 
 def test_threads_are_cleaned_up() -> None:
     assert all(not t.name.startswith("waitress") for t in threading.enumerate())
+
+
+def _call(
+    app: Any,
+    query: str = "ASK {}",
+    *,
+    method: str = "GET",
+    path: str = "/sparql",
+    extra: str = "",
+    **headers: str,
+) -> tuple[str, dict[str, str], bytes]:
+    env = {
+        "REQUEST_METHOD": method, "PATH_INFO": path, "SERVER_PORT": "7879",
+        "QUERY_STRING": urllib.parse.urlencode({"query": query}) + extra,
+        "wsgi.input": None, "wsgi.url_scheme": "http",
+        **{f"HTTP_{k.upper()}": v for k, v in headers.items()},
+    }  # fmt: skip
+    seen: list[tuple[str, dict[str, str]]] = []
+
+    def start(status: str, headers: list[tuple[str, str]], _exc: object = None) -> Any:
+        seen.append((status, dict(headers)))
+
+    body = b"".join(app(env, start))
+    return seen[0][0], seen[0][1], body
+
+
+@pytest.fixture(scope="module")
+def small() -> Iterator[Engine]:
+    with Engine.open([shipped.ontology_file()]) as engine:
+        yield engine
+
+
+def test_host_header_allowlist(small: Engine) -> None:
+    app = make_app(small)
+    for host in ("127.0.0.1:7879", "localhost:7879", "[::1]:7879", "LOCALHOST"):
+        assert _call(app, host=host)[0].startswith("200"), host
+    status, _, body = _call(app, host="attacker.example:7879")
+    assert status.startswith("403")
+    assert b"DNS rebinding" in body
+    assert b"--allow-host" in body
+    allowed = make_app(small, Settings(hosts=("kg.lab.example",)))
+    assert _call(allowed, host="kg.lab.example:80")[0].startswith("200")
+    assert _call(allowed, host="other.example")[0].startswith("403")
+    assert _call(make_app(small, Settings(hosts=("*",))), host="x.example")[0].startswith("200")
+
+
+@pytest.mark.parametrize(
+    "origin", ["", "example.org", "http://example.org/x", "http://a b", "http://e\r\nX: 1",
+               "ftp://example.org", "http://example.org:99999", "http://user@example.org"],
+)  # fmt: skip
+def test_cors_values_are_validated(origin: str) -> None:
+    with pytest.raises(KGError, match="is not an origin"):
+        Settings(cors=origin)
+
+
+def test_cors_accepts_origins_and_star() -> None:
+    assert check_cors("*") == "*"
+    assert check_cors("http://127.0.0.1:8888") == "http://127.0.0.1:8888"
+
+
+def test_trailing_slash_base_iri_and_protocol_dataset(small: Engine) -> None:
+    app = make_app(small)
+    assert _call(app, path="/sparql/")[0].startswith("200")
+    assert _call(app, path="/sparql//")[0].startswith("404")
+    status, _, body = _call(app, "SELECT ?x { BIND(<rel> AS ?x) }")
+    assert status.startswith("200")
+    assert json.loads(body)["results"]["bindings"][0]["x"]["value"] == ("http://127.0.0.1:7879/rel")
+    # the default graph named by the protocol replaces the store's default graph
+    empty = "&default-graph-uri=" + urllib.parse.quote("http://example.org/no-such-graph")
+    status, _, body = _call(app, "ASK { ?s ?p ?o }", extra=empty)
+    assert status.startswith("200")
+    assert json.loads(body)["boolean"] is False
+    status, _, body = _call(app, "ASK { ?s ?p ?o }", extra="&default-graph-uri=not%20an%20iri")
+    assert status.startswith("400")
+    assert b"not an absolute IRI" in body
+    # FROM is refused unless the protocol names the dataset (which then replaces it)
+    assert _call(app, "ASK FROM <http://example.org/g> { }")[0].startswith("403")
+    assert _call(app, "ASK FROM <http://example.org/g> { }", extra=empty)[0].startswith("200")
+
+
+def test_syntax_errors_say_what_is_wrong(small: Engine) -> None:
+    status, _, body = _call(make_app(small), "SELECT * {\n  ?s a nope:Thing }")
+    assert status.startswith("400")
+    assert body == (
+        b"query:2:8: undeclared prefix 'nope:'; declare it with PREFIX nope: <...> "
+        b"before the query\n"
+    )
+
+
+def test_a_query_waiting_for_a_busy_pool_gets_503_with_retry_after(small: Engine) -> None:
+    worker = small.acquire(1.0)  # the only worker is busy
+    try:
+        status, headers, body = _call(make_app(small, Settings(wait=0.2)))
+    finally:
+        small.release(worker)
+    assert status.startswith("503")
+    assert headers["Retry-After"] == "1"
+    assert b"busy" in body
+    assert b"closed" not in body
+    assert _call(make_app(small))[0].startswith("200")
+
+
+def test_oversized_query_is_413(small: Engine) -> None:
+    status, _, body = _call(make_app(small), "ASK {" + " " * 200_000 + "}")
+    assert status.startswith("413")
+    assert b"byte limit" in body

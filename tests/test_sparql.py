@@ -19,11 +19,14 @@ from click.testing import CliRunner
 
 from kg.cli import cli
 from kg.model import shipped
+from kg.model.errors import KGError
 from kg.store.sparql import (
     Engine,
+    EngineBusyError,
     QueryRefusedError,
     QuerySyntaxError,
     QueryTimeoutError,
+    QueryTooLargeError,
     Result,
     RowLimitError,
     bind_params,
@@ -170,14 +173,15 @@ def test_syntax_error_names_line_and_column(engine: Engine) -> None:
 
 
 def test_timeout_stops_a_cross_join_and_the_engine_answers_next(engine: Engine) -> None:
-    before = {w.process.pid for w in engine._live}
+    before = set(engine.pids)
     with pytest.raises(QueryTimeoutError):
         run_query(engine, CROSS_JOIN, timeout=1.0)
-    for pid in before - {w.process.pid for w in engine._live}:
+    for pid in before - set(engine.pids):
         with pytest.raises(ProcessLookupError):  # killed and reaped: burns no CPU
             os.kill(pid, 0)
-    assert len(engine._live) == len(before)
-    assert run_query(engine, "ASK { ?s ?p ?o }").boolean is True
+    assert run_query(engine, "ASK { ?s ?p ?o }", wait=60).boolean is True
+    assert len(engine.pids) == len(before) == engine.size  # replaced: the pool never shrinks
+    assert set(engine.pids) != before
 
 
 def test_timeout_exit_code() -> None:
@@ -348,3 +352,76 @@ def test_data_override(tmp_path: Path) -> None:
     assert out.exit_code == 0, out.output
     assert out.output.splitlines() == ["?o", '"1"^^<http://www.w3.org/2001/XMLSchema#integer>']
     assert shipped.ontology_file().is_file()
+
+
+# -- issue 17: nesting, protocol datasets, the sandbox, a pool that never shrinks ------------
+
+
+@pytest.mark.parametrize("opening", ["{", "(", "["])
+def test_deep_nesting_is_a_syntax_error_not_a_crash(engine: Engine, opening: str) -> None:
+    closing = {"{": "}", "(": ")", "[": "]"}[opening]
+    query = "ASK { FILTER(" + opening * 5000 + closing * 5000 + ") }"
+    with pytest.raises(QuerySyntaxError, match="nested more than 100 levels deep"):
+        check_query(query)
+    with pytest.raises(QuerySyntaxError, match="nested more than 100 levels deep"):
+        run_query(engine, query)
+    assert run_query(engine, "ASK {" + "{" * 90 + "}" * 90 + "}").boolean is True
+
+
+def test_from_is_allowed_only_when_the_protocol_names_the_dataset() -> None:
+    query = "ASK FROM <http://example.org/g> { }"
+    with pytest.raises(QueryRefusedError, match="FROM"):
+        check_query(query)
+    assert check_query(query, protocol_dataset=True) == "ASK"
+    with pytest.raises(QueryRefusedError, match="SERVICE"):
+        check_query("ASK { SERVICE <http://a/> { } }", protocol_dataset=True)
+
+
+def test_protocol_dataset_and_base_iri(engine: Engine) -> None:
+    assert run_query(engine, "ASK { ?s ?p ?o }").boolean is True
+    empty = run_query(engine, "ASK { ?s ?p ?o }", default_graphs=["http://example.org/none"])
+    assert empty.boolean is False
+    result = run_query(engine, "SELECT ?x { BIND(<a> AS ?x) }", base_iri="http://h.example/q")
+    assert result.rows[0][0].value == "http://h.example/a"
+    with pytest.raises(QuerySyntaxError, match="relative IRI needs a base"):
+        run_query(engine, "CONSTRUCT { <s> <p> 1 } WHERE {}")
+
+
+def test_workers_run_without_network() -> None:
+    with Engine.open([shipped.ontology_file()]) as opened:
+        assert opened.sandboxed is (sys.platform == "linux")
+
+
+@pytest.mark.parametrize("timeout", [float("nan"), float("inf"), 0.0, -1.0, 1e9])
+def test_a_timeout_that_is_not_a_finite_number_of_seconds(engine: Engine, timeout: float) -> None:
+    with pytest.raises(KGError, match="give a number of seconds above 0"):
+        run_query(engine, "ASK {}", timeout=timeout)
+
+
+def test_an_oversized_query_never_reaches_a_worker(engine: Engine) -> None:
+    with pytest.raises(QueryTooLargeError, match="over the 1000-byte limit"):
+        run_query(engine, "ASK {" + " " * 2000 + "}", max_query_bytes=1000)
+
+
+def test_a_killed_worker_is_replaced() -> None:
+    with Engine.open([shipped.ontology_file()], workers=2) as opened:
+        before = set(opened.pids)
+        os.kill(min(before), 9)
+        answers = [run_query(opened, "ASK {}", wait=60).boolean for _ in range(4)]
+        assert answers == [True] * 4
+        for _ in range(600):  # the replacement starts in the background: wait (bounded)
+            if len(opened.pids) == 2:
+                break
+            threading.Event().wait(0.05)
+        assert len(opened.pids) == 2
+        assert min(before) not in opened.pids
+        assert opened.replaced == 1
+
+
+def test_a_busy_pool_is_an_engine_busy_error_not_closed() -> None:
+    with Engine.open([shipped.ontology_file()]) as opened:
+        worker = opened.acquire(1.0)
+        with pytest.raises(EngineBusyError, match="busy; try again"):
+            run_query(opened, "ASK {}", wait=0.1)
+        opened.release(worker)
+        assert run_query(opened, "ASK {}").boolean is True

@@ -8,6 +8,9 @@ non-zero exit code; no traceback. The commands live in one module per family
 
 from __future__ import annotations
 
+import errno
+import os
+import sys
 from typing import IO, Any
 
 import click
@@ -28,14 +31,75 @@ class _UserError(click.ClickException):
         click.echo(f"kg: error: {self.format_message()}", err=True, file=file)
 
 
+class _UsageLine(click.UsageError):
+    """A click usage error (a bad option value...) shown as one line with a pointer to --help."""
+
+    def __init__(self, error: click.UsageError) -> None:
+        super().__init__(error.format_message(), error.ctx)
+        self.exit_code = error.exit_code  # type: ignore[misc]
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        command = self.ctx.command_path if self.ctx is not None else "kg"
+        message = " ".join(self.format_message().split())
+        click.echo(f"kg: error: {message} (see '{command} --help')", err=True, file=file)
+
+
+_OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT})
+
+
+def _silence_stdout() -> None:
+    """Point file descriptor 1 at /dev/null so the exit-time flush of unwritten output cannot
+    fail a second time (and print a traceback)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (OSError, ValueError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+def _as_user_error(exc: BaseException) -> KGError | None:
+    """The one-line error for a failure that bad input can cause outside kg's own checks."""
+    if isinstance(exc, RecursionError):
+        return KGError(
+            "the input is nested too deeply to read (thousands of levels of brackets or "
+            "lists); flatten it"
+        )
+    if isinstance(exc, UnicodeDecodeError):
+        return KGError(
+            f"an input file is not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset "
+            f"{exc.start}); save it as UTF-8"
+        )
+    if isinstance(exc, OSError) and exc.errno != errno.EPIPE:
+        if exc.filename is None and exc.errno in _OUTPUT_ERRNOS:
+            _silence_stdout()
+            return KGError(
+                f"cannot write standard output: {exc.strerror}; free some space or send the "
+                "output elsewhere"
+            )
+        where = f"{exc.filename}: " if exc.filename else ""
+        return KGError(f"{where}{exc.strerror or exc}")
+    return None
+
+
 class _Group(click.Group):
-    """Turns kg errors raised by any command into one-line messages."""
+    """Turns kg errors raised by any command, and bad option values, into one-line messages."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except KGError as exc:
             raise _UserError(exc) from None
+        except click.UsageError as exc:
+            if isinstance(exc, _UsageLine):
+                raise
+            raise _UsageLine(exc) from None
+        except (RecursionError, UnicodeDecodeError, OSError) as exc:
+            error = _as_user_error(exc)
+            if error is None:
+                raise
+            raise _UserError(error) from None
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -136,8 +136,9 @@ def coverage(fmt: str, data: tuple[Path, ...]) -> None:
 @click.command(name="import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
-    "--format", "fmt", type=click.Choice(["mirtarbase", "tsv"]), required=True,
-    help="mirtarbase: the miRTarBase download layout; tsv: kg's curation assertions table.",
+    "--format", "fmt", type=click.Choice(["mirtarbase", "tsv", "indra"]), required=True,
+    help="mirtarbase: the miRTarBase download layout; tsv: kg's curation assertions table; "
+    "indra: INDRA Statements JSON (each rejected statement reported as FILE:#N).",
 )  # fmt: skip
 @click.option(
     "--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
@@ -153,7 +154,7 @@ def import_(fmt: str, file: Path, out: Path, entities_file: Path | None, skip_ba
 
     Every bad row is reported as FILE:LINE: message. By default one bad row aborts the
     import and nothing is written; --skip-bad imports the rest. The formats are described in
-    kg/curation/mirtarbase.py and kg/curation/tsv.py.
+    kg/curation/mirtarbase.py, kg/curation/tsv.py and kg/curation/indra.py.
     """
     from kg.curation.imported import BadRowsError
     from kg.curation.importer import import_file
@@ -166,7 +167,7 @@ def import_(fmt: str, file: Path, out: Path, entities_file: Path | None, skip_ba
     try:
         result = import_file(
             file,
-            fmt="mirtarbase" if fmt == "mirtarbase" else "tsv",
+            fmt="indra" if fmt == "indra" else "mirtarbase" if fmt == "mirtarbase" else "tsv",
             out=out,
             skip_bad=skip_bad,
             entities_file=entities_file,

@@ -4,16 +4,28 @@ group (``cli_viz``, ``cli_export``...) can use them without importing the group 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
+
+from kg.model.errors import KGError
 
 if TYPE_CHECKING:
     from kg.store.knowledge import Knowledge
 
-__all__ = ["STUDY_TYPE_CHOICES", "data_option", "evidence_keep", "filter_options"]
+__all__ = [
+    "STUDY_TYPE_CHOICES",
+    "EndpointURL",
+    "Host",
+    "Origin",
+    "Seconds",
+    "data_option",
+    "evidence_keep",
+    "filter_options",
+]
 
 #: ``--study-type`` values and the kg.model.records.StudyType values they select.
 STUDY_TYPE_CHOICES = {
@@ -52,10 +64,12 @@ def filter_options(func: Any) -> Any:
         ),
         click.option(
             "--evidence",
-            type=click.Choice(["stated", "all"]),
-            default="all",
+            type=click.Choice(["curated", "stated", "all"]),
+            default="curated",
             show_default=True,
-            help="'stated': ignore links only the curator inferred.",
+            help="'curated': stated, corrected and curator-inferred evidence (as-printed "
+            "readings left out and counted); 'stated': only stated and corrected; 'all': "
+            "as-printed readings too, marked.",
         ),
     ]
     for option in reversed(options):
@@ -72,13 +86,93 @@ def evidence_keep(
 ) -> Callable[[str], bool] | None:
     """The evidence filter the :func:`filter_options` ask for (names resolved in ``kg``)."""
     from kg.model.records import StudyType
+    from kg.reasoning.levels import EvidenceMode, both, level_filter
     from kg.reasoning.resolve import resolve
     from kg.store.knowledge import evidence_filter
 
-    return evidence_filter(
+    context = evidence_filter(
         kg.evidence,
         cell_types=[resolve(kg.entities, c) for c in cell_type],
         species=[resolve(kg.entities, s) for s in species],
         study_types=[StudyType(STUDY_TYPE_CHOICES[t]) for t in study_type],
-        stated_only=evidence == "stated",
     )
+    return both(context, level_filter(kg.evidence, cast("EvidenceMode", evidence)))
+
+
+class Seconds(click.ParamType[float]):
+    """A finite number of seconds in ``[low, high]`` (``nan``, ``inf`` and ``1e308`` refused)."""
+
+    name = "seconds"
+
+    def __init__(self, low: float, high: float) -> None:
+        self.low, self.high = low, high
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(number) or not self.low <= number <= self.high:
+            self.fail(
+                f"{value!r} is not between {self.low:g} and {self.high:g} seconds", param, ctx
+            )
+        return number
+
+
+class Host(click.ParamType[str]):
+    """An IP address or host name to bind a server to."""
+
+    name = "host"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from kg.store.endpoint import check_host
+
+        try:
+            return check_host(str(value))
+        except KGError as exc:
+            self.fail(str(exc).replace(f"--host {value!r}", repr(value), 1), param, ctx)
+
+
+class Origin(click.ParamType[str]):
+    """A CORS origin: ``*`` or ``scheme://host[:port]``."""
+
+    name = "origin"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from kg.store.endpoint import check_cors
+
+        try:
+            return check_cors(str(value))
+        except KGError as exc:
+            self.fail(str(exc).replace(f"--cors {value!r}", repr(value), 1), param, ctx)
+
+
+class EndpointURL(click.ParamType[str]):
+    """An ``http(s)://host[:port]/path`` URL with a valid port."""
+
+    name = "url"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        import urllib.parse
+
+        text = str(value)
+        try:
+            parts = urllib.parse.urlsplit(text)
+            port = parts.port
+        except ValueError as exc:
+            self.fail(
+                f"{text!r} is not a valid URL ({exc}); give e.g. http://127.0.0.1:7878/store",
+                param,
+                ctx,
+            )
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            self.fail(
+                f"{text!r} is not an http(s) URL; give e.g. http://127.0.0.1:7878/store", param, ctx
+            )
+        if port == 0 or any(c.isspace() or ord(c) < 32 for c in text):
+            self.fail(
+                f"{text!r} is not a valid URL; give e.g. http://127.0.0.1:7878/store", param, ctx
+            )
+        return text

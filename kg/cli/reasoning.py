@@ -10,9 +10,17 @@ from typing import Any
 
 import click
 
-from kg.cli.options import data_option, evidence_keep, filter_options
+from kg.cli.options import Seconds, data_option, evidence_keep, filter_options
 
 __all__ = ["COMMANDS"]
+
+
+def _exact_option(func: Any) -> Any:
+    return click.option(
+        "--exact",
+        is_flag=True,
+        help="Do not widen a general entity to its kinds (the kindOf hierarchy).",
+    )(func)
 
 
 def _through_disease_option(func: Any) -> Any:
@@ -39,18 +47,26 @@ def _through_disease_option(func: Any) -> Any:
     "--format", "fmt", type=click.Choice(["text", "json", "tsv"]), default="text", show_default=True
 )
 @click.option(
-    "--max-paths",
-    default=10_000,
+    "--coherence",
+    type=click.Choice(["any", "cell-type", "study"]),
+    default="any",
     show_default=True,
+    help="Keep only paths whose hops one study ('study') or one study or cell type "
+    "('cell-type') supports.",
+)
+@click.option(
+    "--max-paths",
+    default=None,
     type=click.IntRange(1),
-    help="Cap on paths enumerated.",
+    hidden=True,
+    help="Deprecated and ignored: the search is exact, there is no cap on paths.",
 )
 @click.option(
     "--time-limit",
     default=5.0,
     show_default=True,
-    type=click.FloatRange(0.01),
-    help="Seconds of search.",
+    type=Seconds(0.01, 3600),
+    help="Seconds of search at most (a safety bound; the answer says when it was hit).",
 )
 @click.option(
     "--html",
@@ -59,6 +75,7 @@ def _through_disease_option(func: Any) -> Any:
     default=None,
     help="Also write the paths, highlighted in their neighbourhood, as one offline HTML file.",
 )
+@_exact_option
 @_through_disease_option
 @data_option()
 def trace(
@@ -73,20 +90,30 @@ def trace(
     study_type: tuple[str, ...],
     evidence: str,
     fmt: str,
-    max_paths: int,
+    coherence: str,
+    max_paths: int | None,
     time_limit: float,
     html: Path | None,
+    exact: bool,
     through_disease: bool,
     data: tuple[Path, ...],
 ) -> None:
     """Signed paths from SOURCE to TARGET with the evidence for every hop.
 
-    Paths are ranked fewest hops first, then by strength of evidence; the net effect of each
-    path is the product of its signs (→ increases, ⊣ decreases), and a summary says whether
-    all paths agree. Names may be labels, synonyms or identifiers (miR-21, hsa-miR-21-5p,
-    TNF-alpha, HGNC:9588). Paths do not pass through disease nodes (IVDD...) unless
-    --through-disease is given.
+    The net effect of a path is the product of its signs (→ increases, ⊣ decreases); the
+    summary gives the net effects of all simple paths within --max-hops, decided exactly,
+    and how many paths have each. Paths shown: coherent ones first (one study, then one
+    cell type), then fewest hops, then strongest evidence. A general entity also stands
+    for its kinds (MSC-derived exosomes: BM-MSC-derived exosomes...) unless --exact. Names
+    may be labels, synonyms or identifiers (miR-21, hsa-miR-21-5p, TNF-alpha, HGNC:9588).
+    Paths do not pass through disease nodes (IVDD...) unless --through-disease is given.
     """
+    if max_paths is not None:
+        click.echo(
+            "kg: warning: --max-paths is deprecated and ignored: the search no longer "
+            "enumerates paths, so there is no cap to raise",
+            err=True,
+        )
     from kg.reasoning.paths import trace as run
     from kg.reasoning.resolve import resolve
     from kg.store.knowledge import evidence_weights, load_knowledge
@@ -104,9 +131,11 @@ def trace(
         avoid=[resolve(kg.mechanisms, a) for a in avoid],
         keep_evidence=keep,
         evidence_weight=evidence_weights(kg.evidence),
-        max_paths=max_paths,
+        evidence=kg.evidence,
         time_limit=time_limit,
         no_pass_through=() if through_disease else kg.nodes_of_type("Disease"),
+        coherence=coherence,  # type: ignore[arg-type]
+        exact=exact,
     )
     if fmt == "json":
         click.echo(json.dumps(answers.trace_json(kg, result), indent=2, ensure_ascii=False))
@@ -128,6 +157,7 @@ def _reach_command(direction: str) -> click.Command:
     @click.option(
         "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
     )
+    @_exact_option
     @_through_disease_option
     @data_option()
     def command(
@@ -138,6 +168,7 @@ def _reach_command(direction: str) -> click.Command:
         study_type: tuple[str, ...],
         evidence: str,
         fmt: str,
+        exact: bool,
         through_disease: bool,
         data: tuple[Path, ...],
     ) -> None:
@@ -155,7 +186,9 @@ def _reach_command(direction: str) -> click.Command:
             max_hops=max_hops,
             keep_evidence=evidence_keep(kg, cell_type, species, study_type, evidence),
             evidence_weight=evidence_weights(kg.evidence),
+            evidence=kg.evidence,
             no_pass_through=() if through_disease else kg.nodes_of_type("Disease"),
+            exact=exact,
         )
         if fmt == "json":
             payload = answers.reach_json(kg, node, direction, reached)
@@ -164,9 +197,11 @@ def _reach_command(direction: str) -> click.Command:
             click.echo(answers.reach_text(kg, node, direction, reached), nl=False)
 
     command.__doc__ = (
-        "What regulates ENTITY: each upstream entity, its net effect and shortest path."
+        "What regulates ENTITY: each upstream entity, its net effect on ENTITY over all "
+        "simple paths within --max-hops (mixed when they disagree) and its shortest path."
         if direction == "upstream"
-        else "What ENTITY affects: each downstream entity, net effect and shortest path."
+        else "What ENTITY affects: each downstream entity, the net effect over all simple "
+        "paths within --max-hops (mixed when they disagree) and its shortest path."
     )
     return click.command(name=direction)(command)
 

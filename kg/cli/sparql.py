@@ -11,7 +11,8 @@ from pathlib import Path
 
 import click
 
-from kg.model.errors import KGError
+from kg.cli.options import EndpointURL, Host, Origin, Seconds
+from kg.model.errors import KGError, NotFoundError, UsageError
 
 __all__ = ["COMMANDS"]
 
@@ -20,7 +21,8 @@ _DATA = click.option(
     "data",
     multiple=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Turtle file(s) to query instead of the shipped data + ontology (repeatable).",
+    help="RDF file(s) to query instead of the shipped data + ontology (repeatable): Turtle, "
+    "or N-Triples .nt, N-Quads .nq, TriG .trig (named graphs kept).",
 )
 _STORE = click.option(
     "--store",
@@ -33,7 +35,7 @@ _RELOAD = click.option(
 )
 _TIMEOUT = click.option(
     "--timeout",
-    type=click.FloatRange(min=0.001),
+    type=Seconds(0.001, 86_400),
     default=10.0,
     show_default=True,
     help="Wall-clock seconds before a query is stopped (exit code 5).",
@@ -60,6 +62,30 @@ def _store(store: Path | None, data: tuple[Path, ...], reload: bool) -> Path | N
     return store
 
 
+def _decode(data: bytes, what: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f"{what} is not UTF-8 (byte {data[exc.start]:#04x} at offset {exc.start}); "
+            "save the query as UTF-8"
+        ) from None
+
+
+def _read_query_file(path: Path) -> str:
+    if not str(path) or str(path) == ".":
+        raise UsageError("give a file name after @, e.g. @query.rq")
+    if path.is_dir():
+        raise UsageError(f"{path} is a directory; give a query file: @FILE.rq")
+    if not path.is_file():
+        raise NotFoundError(f"{path}: no such file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return _decode(data, str(path))
+
+
 def _query_text(query: str | None, named: str | None, params: tuple[str, ...]) -> tuple[str, str]:
     """The query text and what to call it in messages."""
     from kg.store.sparql import bind_params, named_query
@@ -69,14 +95,12 @@ def _query_text(query: str | None, named: str | None, params: tuple[str, ...]) -
     if named is not None:
         text, source = named_query(named).text, f"{named}.rq"
     elif query == "-":
-        text, source = sys.stdin.read(), "query"
+        text, source = _decode(sys.stdin.buffer.read(), "standard input"), "query"
     elif query is not None and query.startswith("@"):
-        path = Path(query[1:])
-        if not path.is_file():
-            from kg.model.errors import NotFoundError
-
-            raise NotFoundError(f"{path}: no such file")
-        text, source = path.read_text(encoding="utf-8"), path.name
+        text, source = (
+            _read_query_file(Path(query[1:]) if query[1:] else Path()),
+            Path(query[1:]).name,
+        )
     else:
         text, source = str(query), "query"
     values: dict[str, str] = {}
@@ -158,18 +182,31 @@ def sparql(
 
 
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option(
+    "--host", type=Host(), default="127.0.0.1", show_default=True, help="Interface to bind."
+)
 @click.option(
     "--port", type=click.IntRange(0, 65535), default=7879, show_default=True,
     help="Port to bind; 0 picks a free one.",
 )  # fmt: skip
 @click.option(
-    "--cors", metavar="ORIGIN", default=None,
-    help="Send Access-Control-Allow-Origin: ORIGIN (default: no CORS headers).",
+    "--cors", metavar="ORIGIN", type=Origin(), default=None,
+    help="Send Access-Control-Allow-Origin: ORIGIN, * or scheme://host[:port] "
+    "(default: no CORS headers).",
 )  # fmt: skip
 @click.option(
-    "--workers", type=click.IntRange(min=1), default=2, show_default=True,
+    "--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+    help="Also accept requests whose Host header is NAME (repeatable; * for any). "
+    "Local names (127.0.0.1, localhost, ::1) and --host are always accepted.",
+)  # fmt: skip
+@click.option(
+    "--workers", type=click.IntRange(1, 64), default=2, show_default=True,
     help="Query worker processes (queries running at once).",
+)  # fmt: skip
+@click.option(
+    "--worker-memory", type=click.IntRange(64, 1 << 20), default=2048, show_default=True,
+    metavar="MiB",
+    help="Address space each worker may use; a query that needs more gets a 503.",
 )  # fmt: skip
 @_DATA
 @_STORE
@@ -181,7 +218,9 @@ def serve(
     host: str,
     port: int,
     cors: str | None,
+    allow_hosts: tuple[str, ...],
     workers: int,
+    worker_memory: int,
     data: tuple[Path, ...],
     store: Path | None,
     reload: bool,
@@ -192,8 +231,10 @@ def serve(
 
     Prints the endpoint URL (http://HOST:PORT/sparql) as the first line of standard output.
     GET or POST (query= or an application/sparql-query body); the result format follows the
-    Accept header. The same safety rules as `kg sparql`: a refused query is 403, a syntax
-    error 400, a timeout 503 and the row cap 422.
+    Accept header; /sparql/ works too, and so do default-graph-uri / named-graph-uri. The
+    same safety rules as `kg sparql`: a refused query is 403, a syntax error 400, a query over
+    100 kB 413, the row cap 422, and a timeout, a busy pool or a lost worker 503 with
+    Retry-After. Requests whose Host header is not local (or --host, or --allow-host) get 403.
     """
     import signal
 
@@ -207,9 +248,13 @@ def serve(
     signal.signal(signal.SIGTERM, stop)
     store_path = _store(store, data, reload)
     with Engine.open(
-        _files(data) if store_path is None else None, store=store_path, workers=workers
+        _files(data) if store_path is None else None,
+        store=store_path,
+        workers=workers,
+        memory_mb=worker_memory,
     ) as engine:
-        settings = Settings(timeout=timeout, max_rows=max_rows, cors=cors)
+        hosts = (*allow_hosts, host) if host not in ("0.0.0.0", "::") else allow_hosts  # noqa: S104
+        settings = Settings(timeout=timeout, max_rows=max_rows, cors=cors, hosts=hosts)
 
         def ready(url: str) -> None:
             click.echo(url)
@@ -220,18 +265,21 @@ def serve(
                 engine, host=host, port=port, settings=settings, threads=workers + 6, on_ready=ready
             )
         except OSError as exc:
-            raise KGError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+            raise KGError(
+                f"cannot serve on {host}:{port}: {exc.strerror or exc}; "
+                "pick another --port (0: any free one) or --host"
+            ) from None
 
 
 @click.command()
 @click.option(
-    "--endpoint", required=True, metavar="URL",
+    "--endpoint", required=True, metavar="URL", type=EndpointURL(),
     help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store (Oxigraph).",
 )  # fmt: skip
 @click.option("--graph", metavar="IRI", default=None, help="Target named graph (default graph).")
 @click.option("--append", is_flag=True, help="POST (add to the graph) instead of PUT (replace).")
 @click.option(
-    "--timeout", type=click.FloatRange(min=0.001), default=60.0, show_default=True,
+    "--timeout", type=Seconds(0.001, 86_400), default=60.0, show_default=True,
     help="Seconds to wait for the server.",
 )  # fmt: skip
 @_DATA

@@ -1,5 +1,6 @@
-"""Command-line commands for viz: ``kg viz`` (issue 6), registered on the ``kg`` group by
-:mod:`kg.cli`. The library (:mod:`kg.viz`) does the work; this only translates options."""
+"""Command-line commands for viz: ``kg viz`` (issues 6 and 15) and ``kg show``, registered on
+the ``kg`` group by :mod:`kg.cli`. The library (:mod:`kg.views.page`, :mod:`kg.views.card`)
+does the work; this only translates options."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import click
 
 from kg.cli.options import data_option, evidence_keep, filter_options
+from kg.cli.show import show
 
 __all__ = ["COMMANDS"]
 
@@ -44,11 +46,14 @@ def viz(
 ) -> None:
     """Write the mechanism graph as one interactive HTML file that works offline.
 
-    Entities are shaped and coloured by type; green arrows increase, red bars decrease,
-    grey dashed lines are not causal. Click an entity or an edge for its quotes, references,
-    study type, species, cell type and flags; search names and synonyms; filter by cell type,
-    species, study type, evidence level and entity type in the page. The file makes no network
-    request: open it from disk on any machine.
+    Entities stand in columns by role, left to right: vesicles and therapies, miRNAs, genes
+    and proteins, pathways, processes, diseases. Navy arrows increase, orange bars decrease;
+    dashed lines are curator-inferred, dotted ones as printed (a contradicted reading). Click
+    an entity for its card and its assertions, an arrow for its quotes, references, study
+    type, species, cell type and flags; search names and synonyms (arrow keys, Enter); filter
+    by cell type, species, study type, evidence level and entity type. Above 1,000 entities
+    the page opens on one node per entity type: click one to expand it. Save the view as PNG,
+    SVG or CSV; the address keeps the view. The file makes no network request.
     """
     from kg.reasoning.resolve import resolve
     from kg.store.knowledge import load_knowledge
@@ -61,4 +66,4 @@ def viz(
     click.echo(f"wrote {out} ({page.nodes} entities, {page.edges} assertions)")
 
 
-COMMANDS: list[click.Command] = [viz]
+COMMANDS: list[click.Command] = [viz, show]

@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 
-Format = Literal["mirtarbase", "tsv"]
+Format = Literal["mirtarbase", "tsv", "indra"]
 Progress = Callable[[int, int], None]
 """Called with (done, total) assertions while the graph is built."""
 

@@ -1,9 +1,10 @@
-"""Import records from outside the review (miRTarBase downloads, kg's own curation TSV) into
-one Turtle file.
+"""Import records from outside the review (miRTarBase downloads, kg's own curation TSV, INDRA
+Statements JSON) into one Turtle file.
 
-Both formats are validated row by row (:mod:`kg.curation.mirtarbase`,
-:mod:`kg.curation.tsv`); :func:`import_file` either refuses the whole file (the default:
-nothing is written) or, with ``skip_bad``, imports the good rows and returns the skipped ones.
+Every format is validated row by row, or statement by statement
+(:mod:`kg.curation.mirtarbase`, :mod:`kg.curation.tsv`, :mod:`kg.curation.indra`);
+:func:`import_file` either refuses the whole file (the default: nothing is written) or, with
+``skip_bad``, imports the good rows and returns the skipped ones.
 The output holds everything its assertions name (entities, organisms, studies, references,
 PubMed records), so it validates on its own and merges with the shipped data.
 """
@@ -62,10 +63,14 @@ def import_file(
         CurationError: the file's header is not that of ``fmt``.
         NotFoundError: the file does not exist.
     """
+    if fmt != "tsv" and entities_file is not None:
+        raise KGError("--entities applies to --format tsv only")
     if fmt == "mirtarbase":
-        if entities_file is not None:
-            raise KGError("--entities applies to --format tsv only")
         imported = read_mirtarbase(path)
+    elif fmt == "indra":
+        from kg.curation.indra import read_indra
+
+        imported = read_indra(path)
     else:
         imported = read_tsv(path, entities_file=entities_file)
     if imported.bad and not skip_bad:

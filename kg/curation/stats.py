@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from rdflib import RDF, Graph, Literal, URIRef
 
-from kg.model.vocab import KG
+from kg.model.vocab import KG, REVIEW
 
 __all__ = ["Stats", "stats"]
 
@@ -44,7 +44,7 @@ def stats(graph: Graph) -> Stats:
         if isinstance(cls, URIRef) and str(cls).startswith(str(KG._NS))
     } - {KG.Assertion, KG.Evidence, KG.Reference, KG.Study}
     entity_types: Counter[str] = Counter()
-    for cls in entity_classes:
+    for cls in sorted(entity_classes):  # ties in most_common() keep this order: stable output
         entity_types[_local(cls)] = sum(1 for _ in graph.subjects(RDF.type, cls))
     assertions = set(graph.subjects(RDF.type, KG.Assertion))
     relations = Counter(_local(graph.value(a, RDF.predicate)) for a in assertions)
@@ -57,7 +57,8 @@ def stats(graph: Graph) -> Stats:
         "entities": sum(entity_types.values()),
         "assertions": len(assertions),
         "evidence": len(evidence),
-        "references": sum(1 for _ in graph.subjects(RDF.type, KG.Reference)),
+        # the review itself is a kg:Reference too (cited by uncited sentences), not an entry
+        "references": sum(1 for r in graph.subjects(RDF.type, KG.Reference) if r != REVIEW),
         "studies": sum(1 for _ in graph.subjects(RDF.type, KG.Study)),
         "citation mismatches": mismatches,
         "contradictions": len(contradictions),

@@ -1,13 +1,18 @@
-"""Disagreements in the graph: opposite signs, curated contradictions, citation slips.
+"""Disagreements in the graph: opposite signs, as-printed readings, curated contradictions,
+citation slips.
 
-Three kinds, each with both quotes and their sections:
+Four kinds, each with the quotes and their sections:
 
 ``opposite-signs``
     two assertions about the same subject and object whose signs disagree, with evidence
     from overlapping context (for cell type, species and study type, each side leaves it
     open or they share a value), and that the curation has not already linked;
+``as-printed``
+    a reading of the review's words taken literally (evidence level as-printed), with the
+    corrected reading it contradicts (linked by ``kg:contradicts``); the as-printed side
+    comes first. An as-printed assertion linked to nothing is listed alone;
 ``curated-contradiction``
-    assertions the curator linked with ``kg:contradicts`` (the review says both);
+    other assertions the curator linked with ``kg:contradicts`` (the review says both);
 ``citation-mismatch``
     evidence whose printed citation does not point to the reference that reports it.
 """
@@ -21,15 +26,22 @@ from typing import TYPE_CHECKING, Literal
 
 from rdflib import Graph, URIRef
 
-from kg.model.records import Evidence
+from kg.model.records import Evidence, Level
 from kg.model.vocab import ASSERTION, KG
 
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["Conflict", "Side", "conflicts"]
+__all__ = ["KINDS", "Conflict", "Side", "conflicts"]
 
-Kind = Literal["opposite-signs", "curated-contradiction", "citation-mismatch"]
+Kind = Literal["opposite-signs", "as-printed", "curated-contradiction", "citation-mismatch"]
+#: Every kind, in the order conflicts are listed.
+KINDS: tuple[Kind, ...] = (
+    "opposite-signs",
+    "as-printed",
+    "curated-contradiction",
+    "citation-mismatch",
+)
 
 
 @dataclass(frozen=True)
@@ -106,7 +118,38 @@ def conflicts(
                         ),
                     )
                 )
+    found += _linked(graph, mechanisms, sides, evidence)
+    for key in sorted(sides):
+        for eid in sides[key].evidence:
+            record = evidence.get(eid)
+            if record is not None and record.citation_mismatch:
+                side = Side(**{**sides[key].__dict__, "evidence": (eid,)})
+                found.append(Conflict("citation-mismatch", (side,), record.citation_note))
+    order = {kind: i for i, kind in enumerate(KINDS)}
+    return sorted(found, key=lambda c: order[c.kind])
+
+
+def _printed(side: Side, evidence: Mapping[str, Evidence]) -> tuple[str, ...]:
+    """The as-printed evidence of an assertion."""
+    return tuple(
+        e
+        for e in side.evidence
+        if (r := evidence.get(e)) is not None and r.level is Level.AS_PRINTED
+    )
+
+
+def _linked(
+    graph: Graph,
+    mechanisms: nx.MultiDiGraph,
+    sides: Mapping[str, Side],
+    evidence: Mapping[str, Evidence],
+) -> list[Conflict]:
+    """Pairs linked by ``kg:contradicts``: ``as-printed`` when one side is an as-printed
+    reading (listed first), else ``curated-contradiction``; then as-printed readings that
+    are linked to nothing."""
+    found: list[Conflict] = []
     seen: set[frozenset[str]] = set()
+    linked: set[str] = set()
     for key in sorted(sides):
         for other in mechanisms.edges[sides[key].subject, sides[key].object, key]["contradicts"]:
             pair = frozenset((key, other))
@@ -118,17 +161,14 @@ def conflicts(
                 for a in sorted(pair)
                 for n in graph.objects(URIRef(ASSERTION[a]), KG.contradictionNote)
             ]
-            found.append(
-                Conflict(
-                    "curated-contradiction",
-                    (sides[min(pair)], sides[max(pair)]),
-                    " ".join(dict.fromkeys(notes)) or None,
-                )
-            )
-    for key in sorted(sides):
-        for eid in sides[key].evidence:
-            record = evidence.get(eid)
-            if record is not None and record.citation_mismatch:
-                side = Side(**{**sides[key].__dict__, "evidence": (eid,)})
-                found.append(Conflict("citation-mismatch", (side,), record.citation_note))
+            linked |= pair
+            first, second = sides[min(pair)], sides[max(pair)]
+            if not _printed(first, evidence) and _printed(second, evidence):
+                first, second = second, first
+            kind: Kind = "as-printed" if _printed(first, evidence) else "curated-contradiction"
+            found.append(Conflict(kind, (first, second), " ".join(dict.fromkeys(notes)) or None))
+    for key in sorted(set(sides) - linked):
+        if printed := _printed(sides[key], evidence):
+            side = Side(**{**sides[key].__dict__, "evidence": printed})
+            found.append(Conflict("as-printed", (side,), "no corrected reading is linked"))
     return found

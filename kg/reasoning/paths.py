@@ -1,29 +1,47 @@
-"""Trace: every simple signed path from a source to a target, with the net effect.
+"""``trace``: the net effect of a source on a target over simple signed paths, and the best
+of those paths with their evidence.
 
-The search is bounded by hops, by the number of paths enumerated and by wall-clock time, and
-says when it was cut.
+"All paths agree" means all simple paths within ``max_hops``: the net effects are decided
+exactly (:mod:`kg.reasoning.search`), never from a sample of paths. Only the *count* of
+paths of each sign stops at ``count_limit`` ("at least N").
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from kg.model.errors import UsageError
+from kg.reasoning.coherence import CoherenceFilter
+from kg.reasoning.hierarchy import widen
+from kg.reasoning.search import Deadline, Query, TimeLimitError
+from kg.reasoning.signed import Effect, MechanismPath, SignedView, check_nodes, effect_of
+from kg.reasoning.tracer import Tracer
 
 if TYPE_CHECKING:
     import networkx as nx
 
-from kg.reasoning.signed import Effect, Hop, MechanismPath, SignedView, check_nodes
+    from kg.model.records import Evidence
 
 __all__ = ["Trace", "trace"]
 
 
 @dataclass(frozen=True)
 class Trace:
-    """The result of :func:`trace`: ranked paths and whether the search was cut short."""
+    """The result of :func:`trace`.
+
+    ``reachable``: the net effects some simple path within the bound has (exact unless
+    ``truncated``; ``undecided`` lists those the time limit left open). ``counts``: paths of
+    each effect, as (effect, number, exact); not exact means "at least number".
+    ``paths``: the paths shown (``effects`` their net effects), coherent ones first, then
+    fewest hops, then best evidence; the best path of each reachable effect is always among
+    them when ``limit`` allows. ``source_kinds``/``target_kinds``: the kinds of the queried
+    entities the search included. ``left_out``: as-printed assertions between source and
+    target within the bound that the evidence filter left out. ``within_one_study``: when
+    the answer is mixed, the net effects over the paths one study supports (what
+    ``--coherence study`` would answer), else None.
+    """
 
     source: str
     target: str
@@ -31,27 +49,48 @@ class Trace:
     effects: tuple[Effect, ...]
     truncated: bool = False
     reason: str | None = None
+    reachable: tuple[Effect, ...] = ()
+    undecided: tuple[Effect, ...] = ()
+    counts: tuple[tuple[Effect, int, bool], ...] = ()
+    source_kinds: tuple[str, ...] = ()
+    target_kinds: tuple[str, ...] = ()
+    left_out: tuple[str, ...] = ()
+    coherence: CoherenceFilter = "any"
+    max_hops: int = 5
+    within_one_study: tuple[Effect, ...] | None = None
 
     @property
     def found(self) -> int:
-        """How many paths were found (``paths`` holds the first ``limit`` of them)."""
-        return len(self.effects)
+        """How many paths were counted (see :meth:`count`; may be a lower bound)."""
+        return sum(n for _, n, _ in self.counts)
+
+    @property
+    def counted_fully(self) -> bool:
+        """Whether every count is exact."""
+        return all(exact for _, _, exact in self.counts)
+
+    def count(self, effect: Effect) -> tuple[int, bool]:
+        """(number of paths with this net effect, whether that number is exact)."""
+        for e, n, exact in self.counts:
+            if e == effect:
+                return n, exact
+        return 0, effect not in self.undecided
 
     @property
     def net_effect(self) -> Effect | Literal["mixed"] | None:
-        """The common net effect of all paths found, ``mixed`` if they disagree, None if none."""
-        effects = set(self.effects)
-        if not effects:
+        """The common net effect of all simple paths within the bound, ``mixed`` if they
+        disagree, None if there is none."""
+        if not self.reachable:
             return None
-        return effects.pop() if len(effects) == 1 else "mixed"
+        return self.reachable[0] if len(self.reachable) == 1 else "mixed"
 
     @property
     def consistent(self) -> bool | None:
-        """Whether all paths found agree on the net effect (None when there is no path)."""
-        return None if not self.effects else self.net_effect != "mixed"
+        """Whether all paths agree on the net effect (None when there is no path)."""
+        return None if not self.reachable else len(self.reachable) == 1
 
     def paths_with(self, effect: Effect) -> tuple[int, ...]:
-        """1-based ranks, among all paths found, of those with this net effect."""
+        """1-based ranks, among the paths shown, of those with this net effect."""
         return tuple(i for i, e in enumerate(self.effects, 1) if e == effect)
 
 
@@ -66,137 +105,93 @@ def trace(
     avoid: Iterable[str] = (),
     keep_evidence: Callable[[str], bool] | None = None,
     evidence_weight: Mapping[str, float] | None = None,
-    max_paths: int = 10_000,
+    evidence: Mapping[str, Evidence] | None = None,
     time_limit: float = 5.0,
     no_pass_through: Iterable[str] = (),
+    coherence: CoherenceFilter = "any",
+    exact: bool = False,
+    count_limit: int = 100,
+    view: SignedView | None = None,
 ) -> Trace:
-    """All simple signed paths from ``source`` to ``target``, shortest and best-evidenced first.
+    """The net effects of ``source`` on ``target`` over simple signed paths of at most
+    ``max_hops`` hops, and the top ``limit`` of those paths.
 
-    Paths are enumerated by increasing length (so a cut never drops a shorter path for a
-    longer one), at most ``max_paths`` of them and for at most ``time_limit`` seconds; the
-    result says whether and why it was cut. ``limit`` caps how many are returned.
-    Nodes in ``no_pass_through`` may be the source or target but never an intermediate
-    (the CLI passes disease nodes: "miR-21 ⊣ IVDD → TNF" is a feedback loop, not a mechanism).
+    Nodes in ``no_pass_through`` may start or end a path but never relay one (the CLI
+    passes disease nodes: "miR-21 ⊣ IVDD → TNF" is a feedback loop, not a mechanism).
+    Unless ``exact``, a query end also stands for its kinds (``kindOf`` edges).
+    ``coherence`` keeps only paths supported within one study (``study``) or within one
+    study or cell type (``cell-type``). ``evidence`` (the records) gives each path its
+    coherence and marks as-printed hops. ``view`` reuses a :class:`SignedView` built for
+    the same graph and filters (``keep_evidence``, ``evidence_weight`` and ``evidence``
+    are then ignored). ``time_limit`` bounds the search; the result says when it was hit.
 
     Example:
-        >>> from kg.store import rdf
-        >>> from kg.model import shipped
-        >>> from kg.store.convert import to_networkx
-        >>> g = to_networkx(rdf.load(shipped.data_files()))
-        >>> result = trace(g, "miR-21", "apoptosis", via=["PTEN"], max_hops=3)
+        >>> from kg.store.knowledge import load_knowledge
+        >>> kg = load_knowledge()
+        >>> result = trace(kg.mechanisms, "miR-21", "apoptosis", via=["PTEN"], max_hops=3)
         >>> [p.nodes for p in result.paths]
         [('miR-21', 'PTEN', 'PI3K-AKT', 'apoptosis')]
         >>> result.net_effect
         'decreases'
     """
-    if max_hops < 1 or limit < 1:
+    if max_hops < 1 or limit < 1 or count_limit < 1:
         raise UsageError("--max-hops and --limit must be at least 1")
-    via_set, avoid_set = set(via), set(avoid)
-    check_nodes(graph, [source, target, *via_set, *avoid_set])
+    if coherence not in ("study", "cell-type", "any"):
+        raise UsageError(f"--coherence must be study, cell-type or any, not {coherence!r}")
+    via_list, avoid_set = list(dict.fromkeys(via)), set(avoid)
+    check_nodes(graph, [source, target, *via_list, *avoid_set])
     if source == target:
         raise UsageError("source and target are the same entity")
     if {source, target} & avoid_set:
         raise UsageError("--avoid cannot name the source or the target")
-    signed = SignedView(graph, keep_evidence, evidence_weight)
-    blocked = avoid_set | (set(no_pass_through) - {source, target})
-    distance = _distances_to(signed, target, blocked, max_hops)
-    deadline = time.monotonic() + time_limit
-    found: list[tuple[tuple[int, float, float, tuple[str, ...]], tuple[Hop, ...], int]] = []
-    enumerated = 0
-    reason: str | None = None
-    for length in range(1, max_hops + 1):
-        for hops, nodes, strength, sign in _paths_of_length(
-            signed, source, target, length=length, distance=distance, avoid=blocked
-        ):
-            enumerated += 1
-            if not via_set or via_set <= set(nodes):
-                found.append(((length, -strength[0], -strength[1], nodes), hops, sign))
-            if enumerated >= max_paths:
-                reason = f"stopped after enumerating {max_paths} paths (raise --max-paths)"
-                break
-            if enumerated % 256 == 0 and time.monotonic() > deadline:
-                reason = f"stopped after {time_limit:g} s (raise --time-limit)"
-                break
-        if reason is None and time.monotonic() > deadline and length < max_hops:
-            reason = f"stopped after {time_limit:g} s (raise --time-limit)"
-        if reason:
-            break
-    found.sort(key=lambda item: item[0])
-    effects: tuple[Effect, ...] = tuple("increases" if f[2] > 0 else "decreases" for f in found)
-    shown = tuple(MechanismPath(hops, (-rank[1], -rank[2])) for rank, hops, _ in found[:limit])
-    return Trace(source, target, shown, effects, reason is not None, reason)
+    if len(via_list) > 6:
+        raise UsageError("at most 6 --via entities")
+    sources = widen(graph, source, exact=exact) - avoid_set
+    targets = widen(graph, target, exact=exact) - avoid_set
+    if sources & targets:
+        raise UsageError(f"{source!r} and {target!r} overlap in the entity hierarchy; use --exact")
+    base = view or SignedView(graph, keep_evidence, evidence_weight, evidence)
+    query = Query(
+        sources, targets, max_hops, tuple(via_list), frozenset(avoid_set),
+        frozenset(no_pass_through) - sources - targets,
+    )  # fmt: skip
+    tracer = Tracer(base, query, Deadline(time_limit), (source, target), coherence)
+    reason = None
+    try:
+        tracer.decide(limit)
+    except TimeLimitError as stop:
+        reason = str(stop)
+    shown = tracer.top(limit) if reason is None else tracer.top_found(limit)
+    counts = tracer.count(count_limit) if reason is None else tracer.partial_counts()
+    within: tuple[Effect, ...] | None = None
+    if reason is None and coherence == "any" and len(tracer.reachable) > 1 and base.evidence:
+        within = _within_one_study(base, query, tracer.deadline, (source, target), limit)
+    return Trace(
+        source,
+        target,
+        shown,
+        tuple(p.net_effect for p in shown),
+        truncated=reason is not None,
+        reason=reason,
+        reachable=tuple(effect_of(s) for s in (-1, 1) if s in tracer.reachable),
+        undecided=tuple(effect_of(s) for s in (-1, 1) if s in tracer.open),
+        counts=counts,
+        source_kinds=tuple(sorted(sources - {source})),
+        target_kinds=tuple(sorted(targets - {target})),
+        left_out=tracer.left_out(),
+        coherence=coherence,
+        max_hops=max_hops,
+        within_one_study=within,
+    )
 
 
-def _distances_to(
-    signed: SignedView, target: str, avoid: set[str], max_hops: int
-) -> dict[str, int]:
-    """Hops from each node to ``target`` (reverse BFS), ignoring avoided nodes."""
-    distance = {target: 0}
-    frontier = [target]
-    for d in range(1, max_hops + 1):
-        nxt = []
-        for node in frontier:
-            for pred in signed.predecessors(node):
-                if pred not in distance and pred not in avoid:
-                    distance[pred] = d
-                    nxt.append(pred)
-        frontier = nxt
-    return distance
-
-
-Partial = tuple[tuple[Hop, ...], tuple[str, ...], tuple[float, float], int]
-
-
-def _paths_of_length(
-    signed: SignedView,
-    source: str,
-    target: str,
-    *,
-    length: int,
-    distance: Mapping[str, int],
-    avoid: set[str],
-) -> Iterable[Partial]:
-    """Simple paths of exactly ``length`` hops as (hops, nodes, strength, sign), in a stable order.
-
-    A depth-first search that only steps to nodes that can still reach the target in the
-    remaining hops, so no work goes into dead ends. The current path lives in lists that
-    grow and shrink; tuples are built only for the paths yielded. Strength is (weakest hop,
-    total) over the hops' evidence scores.
-    """
-    if distance.get(source, length + 1) > length:
-        return
-    hops: list[Hop] = []
-    nodes: list[str] = [source]
-    on_path = {source}
-    weakest: list[float] = [float("inf")]
-    total: list[float] = [0.0]
-    sign: list[int] = [1]
-    stack = [iter(signed.out(source))]
-    while stack:
-        remaining = length - len(hops)
-        for nxt, hop, score in stack[-1]:
-            if nxt in on_path or nxt in avoid:
-                continue
-            if remaining == 1:
-                if nxt == target:
-                    strength = (min(weakest[-1], score), total[-1] + score)
-                    yield (*hops, hop), (*nodes, nxt), strength, sign[-1] * hop.sign
-                continue
-            if nxt == target or distance.get(nxt, remaining) > remaining - 1:
-                continue
-            hops.append(hop)
-            nodes.append(nxt)
-            on_path.add(nxt)
-            weakest.append(min(weakest[-1], score))
-            total.append(total[-1] + score)
-            sign.append(sign[-1] * hop.sign)
-            stack.append(iter(signed.out(nxt)))
-            break
-        else:
-            stack.pop()
-            if hops:
-                hops.pop()
-                on_path.discard(nodes.pop())
-                weakest.pop()
-                total.pop()
-                sign.pop()
+def _within_one_study(
+    base: SignedView, query: Query, deadline: Deadline, ends: tuple[str, str], limit: int
+) -> tuple[Effect, ...] | None:
+    """The net effects over the paths one study supports (None if time ran out)."""
+    tracer = Tracer(base, query, deadline, ends, "study")
+    try:
+        tracer.decide(limit)
+    except TimeLimitError:
+        return None
+    return tuple(effect_of(s) for s in (-1, 1) if s in tracer.reachable)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from kg.model.errors import KGError
 from kg.model.names import name_key
+from kg.reasoning.hierarchy import generals, kinds
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -47,6 +48,28 @@ def _index(graph: nx.MultiDiGraph) -> dict[str, set[str]]:
     return index
 
 
+def _ambiguous(graph: nx.MultiDiGraph, name: str, found: set[str]) -> str:
+    """The message for a name several nodes share, with the hierarchy among them: each
+    candidate's general entities and kinds, and the one that stands for all the others."""
+
+    def label(node: str) -> str:
+        return str(graph.nodes[node].get("label", node))
+
+    listed = []
+    for node in sorted(found):
+        parts = [label(node)]
+        if up := generals(graph, node):
+            parts.append("a kind of " + ", ".join(label(g) for g in up))
+        if down := kinds(graph, node):
+            parts.append("kinds: " + ", ".join(label(k) for k in down))
+        listed.append(f"{node} ({'; '.join(parts)})")
+    message = f"{name!r} is ambiguous: {', '.join(listed)}; use one of these ids"
+    general = [n for n in sorted(found) if found - {n} <= set(kinds(graph, n))]
+    if general:
+        message += f" ({general[0]} stands for all of them in a query; --exact for itself alone)"
+    return message
+
+
 def resolve(graph: nx.MultiDiGraph, name: str) -> str:
     """The node named ``name`` (label, synonym, CURIE or id).
 
@@ -66,8 +89,7 @@ def resolve(graph: nx.MultiDiGraph, name: str) -> str:
     if len(found) == 1:
         return next(iter(found))
     if found:
-        listed = ", ".join(f"{n} ({graph.nodes[n].get('label', n)})" for n in sorted(found))
-        raise AmbiguousNameError(f"{name!r} is ambiguous: {listed}; use one of these ids")
+        raise AmbiguousNameError(_ambiguous(graph, name, found))
     labels = {
         name_key(str(a.get("label", n))): str(a.get("label", n)) for n, a in graph.nodes(data=True)
     }

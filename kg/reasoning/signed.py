@@ -1,7 +1,9 @@
 """The signed view of a mechanism graph: hops, paths and their net effect.
 
 Only causal, signed edges (``sign`` ±1) are followed; each hop keeps the assertion and the
-evidence ids behind it, so every step of a path can be shown with who showed it.
+evidence ids behind it, so every step of a path can be shown with who showed it. A
+:class:`SignedView` reads the networkx graph lazily (only the nodes a search reaches) and
+keeps what it read, so one view serves every query of a process on the same filters.
 """
 
 from __future__ import annotations
@@ -9,22 +11,45 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from kg.model.errors import KGError
+from kg.model.records import Evidence, Level
 
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["Effect", "Hop", "MechanismPath", "SignedView", "check_nodes"]
-
+__all__ = [
+    "Coherence",
+    "Edge",
+    "Effect",
+    "Hop",
+    "MechanismPath",
+    "SignedView",
+    "check_nodes",
+    "effect_of",
+]
 
 Effect = Literal["increases", "decreases"]
+#: How the hops of a path hang together: all supported by one study, all in one cell type,
+#: or stitched across contexts (the ``--coherence`` values, best first).
+Coherence = Literal["study", "cell-type", "stitched"]
+#: The relation of the entity hierarchy: ``subject kindOf object``.
+KIND_OF = "kindOf"
+
+
+def effect_of(sign: int) -> Effect:
+    """``increases`` for +1, ``decreases`` for -1."""
+    return "increases" if sign > 0 else "decreases"
 
 
 @dataclass(frozen=True)
 class Hop:
-    """One step of a path: an assertion ``subject relation object`` and its evidence ids."""
+    """One step of a path: an assertion ``subject relation object`` and its evidence ids.
+
+    ``as_printed`` lists those of the evidence ids that read the review's words literally
+    where the curation adopted another reading (only present with ``--evidence all``).
+    """
 
     subject: str
     object: str
@@ -32,14 +57,27 @@ class Hop:
     relation: str
     sign: int
     evidence: tuple[str, ...]
+    as_printed: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
 class MechanismPath:
-    """A chain of hops from a source to a target."""
+    """A chain of hops from a source to a target.
+
+    ``strength`` is (weakest hop score, total score) over the hops' evidence scores.
+    ``source_kind``/``target_kind`` name the kind of the queried entity the path really
+    starts or ends at (``BM-MSC-derived exosomes`` for a query on ``MSC-derived exosomes``),
+    None when it is the queried entity itself. ``coherence`` says whether one study or one
+    cell type supports every hop; ``studies``/``cell_types`` are the ones shared by all hops.
+    """
 
     hops: tuple[Hop, ...]
     strength: tuple[float, float] = field(default=(0.0, 0.0), compare=False)
+    source_kind: str | None = field(default=None, compare=False)
+    target_kind: str | None = field(default=None, compare=False)
+    coherence: Coherence = field(default="stitched", compare=False)
+    studies: tuple[str, ...] = field(default=(), compare=False)
+    cell_types: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def nodes(self) -> tuple[str, ...]:
@@ -54,75 +92,256 @@ class MechanismPath:
     @property
     def net_effect(self) -> Effect:
         """``increases`` when the product of signs is +1, else ``decreases``."""
-        return "increases" if self.sign > 0 else "decreases"
+        return effect_of(self.sign)
+
+    @property
+    def as_printed(self) -> bool:
+        """Whether some hop rests on an as-printed reading."""
+        return any(h.as_printed for h in self.hops)
+
+
+class Edge(NamedTuple):
+    """A signed edge as the search sees it: the node at the other end, the hop, its ranking
+    cost (lower is better: ``1 / score``), its evidence score and its sign."""
+
+    other: str
+    hop: Hop
+    cost: float
+    score: float
+    sign: int
+
+
+def _contexts(record: Evidence | None) -> tuple[frozenset[str], frozenset[str]]:
+    """The studies (Table 3 study, cited references, PubMed ids) and cell types of evidence.
+
+    Evidence that cites only the review itself names no study: the review is not one study.
+    """
+    if record is None:
+        return frozenset(), frozenset()
+    studies = {f"ref:{n}" for n in record.references} | {f"PMID:{p}" for p in record.pmids}
+    if record.study:
+        studies.add(f"study:{record.study}")
+    return frozenset(studies), frozenset(record.cell_types)
 
 
 class SignedView:
-    """The causal, signed edges of a mechanism graph, read lazily.
+    """The causal, signed edges of a mechanism graph under one evidence filter, read lazily.
 
-    Only the nodes a search reaches are looked at, so a query on a large graph does not
-    first copy the whole graph. Each edge becomes one :class:`Hop` (with only the evidence
-    that passes ``keep``) and one strength score, shared by every path through it.
+    ``keep`` drops evidence (an edge with none left is not followed); ``weight`` scores
+    evidence (default 1 each); ``evidence`` gives the records, for the contexts of
+    :meth:`within` and the as-printed marks. Keep the view to reuse what it read.
     """
 
     def __init__(
         self,
         graph: nx.MultiDiGraph,
-        keep: Callable[[str], bool] | None,
-        weight: Mapping[str, float] | None,
+        keep: Callable[[str], bool] | None = None,
+        weight: Mapping[str, float] | None = None,
+        evidence: Mapping[str, Evidence] | None = None,
+        *,
+        context: tuple[str, str] | None = None,
+        parent: SignedView | None = None,
     ) -> None:
         self.graph = graph
+        self.evidence = evidence
+        self.context = context
         self._keep = keep
-        self._weight = weight
-        self._out: dict[str, list[tuple[str, Hop, float]]] = {}
-        self._in: dict[str, list[tuple[str, Hop, float]]] = {}
+        self._weight = weight or {}
+        self._parent = parent
+        self._out: dict[str, list[Edge]] = {}
+        self._in: dict[str, list[Edge]] = {}
+        self._children: dict[tuple[str, str], SignedView] = {}
+        self._least: float | None = None
+        self._ctx_out: dict[str, dict[tuple[str, str], list[Edge]]] = {}
+        self._ctx_in: dict[str, dict[tuple[str, str], list[Edge]]] = {}
+        self._hop_ctx: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+        self._ctx: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+        #: Signed assertions whose as-printed evidence ``keep`` dropped, among those read so
+        #: far: assertion id -> (subject, object, evidence ids).
+        self.left_out: dict[str, tuple[str, str, tuple[str, ...]]] = {}
 
-    def _edge(self, u: str, v: str, key: str, data: Mapping[str, Any]) -> tuple[Hop, float] | None:
+    # -- edges -----------------------------------------------------------------------------
+
+    def _edge(
+        self, u: str, v: str, key: str, data: Mapping[str, Any], forward: bool
+    ) -> Edge | None:
         sign = data.get("sign", 0)
         if not data.get("causal") or sign == 0:
             return None
         evidence = tuple(data["evidence"])
+        records = self.evidence
         if self._keep is not None:
-            evidence = tuple(e for e in evidence if self._keep(e))
+            kept = tuple(e for e in evidence if self._keep(e))
+            if records is not None and len(kept) < len(evidence):
+                dropped = tuple(
+                    e for e in evidence
+                    if e not in kept and (r := records.get(e)) is not None and _printed(r)
+                )  # fmt: skip
+                if dropped:
+                    self.left_out[key] = (u, v, dropped)
+            evidence = kept
         if not evidence:
             return None
-        weight = self._weight or {}
-        score = sum(weight.get(e, 1.0) for e in evidence)
-        return Hop(u, v, key, str(data["relation"]), int(sign), evidence), score
+        printed: tuple[str, ...] = ()
+        if records is not None:
+            printed = tuple(
+                e for e in evidence if (r := records.get(e)) is not None and _printed(r)
+            )
+        score = sum(self._weight.get(e, 1.0) for e in evidence)
+        hop = Hop(u, v, key, str(data["relation"]), int(sign), evidence, printed)
+        cost = 1.0 / score if score > 0 else math.inf
+        return Edge(v if forward else u, hop, cost, score, hop.sign)
 
-    def out(self, node: str) -> list[tuple[str, Hop, float]]:
-        """Signed edges leaving ``node``: (successor, hop, strength), sorted."""
-        if node not in self._out:
-            edges = []
-            for u, v, key, data in self.graph.out_edges(node, keys=True, data=True):
-                if (edge := self._edge(u, v, key, data)) is not None:
-                    edges.append((v, *edge))
-            self._out[node] = sorted(edges, key=lambda e: (e[0], e[1].assertion))
-        return self._out[node]
+    def _by_context(self, node: str, forward: bool) -> dict[tuple[str, str], list[Edge]]:
+        """The edges of ``node`` grouped by the studies and cell types of their evidence
+        (an edge is in every group one of its evidence belongs to). Built once per node."""
+        cache = self._ctx_out if forward else self._ctx_in
+        groups = cache.get(node)
+        if groups is None:
+            groups = {}
+            for edge in self.edges(node, forward=forward):
+                studies, cells = self.hop_contexts(edge.hop)
+                for study in studies:
+                    groups.setdefault(("study", study), []).append(edge)
+                for cell in cells:
+                    groups.setdefault(("cell-type", cell), []).append(edge)
+            cache[node] = groups
+        return groups
 
-    def predecessors(self, node: str) -> set[str]:
-        """Nodes with a signed edge into ``node`` (cheaper than :meth:`into`: no hops built)."""
-        keep = self._keep
-        return {
-            u
-            for u, _v, data in self.graph.in_edges(node, data=True)
-            if data.get("causal")
-            and data.get("sign", 0) != 0
-            and (keep is None or any(keep(e) for e in data["evidence"]))
-        }
+    def out(self, node: str) -> list[Edge]:
+        """Signed edges leaving ``node``, sorted by successor and assertion."""
+        found = self._out.get(node)
+        if found is None:
+            if self._parent is not None:
+                assert self.context is not None
+                found = self._parent._by_context(node, True).get(self.context, [])
+            else:
+                edges = (
+                    self._edge(u, v, key, data, True)
+                    for u, v, key, data in self.graph.out_edges(node, keys=True, data=True)
+                )
+                found = sorted(
+                    (e for e in edges if e is not None), key=lambda e: (e.other, e.hop.assertion)
+                )
+            self._out[node] = found
+        return found
 
-    def into(self, node: str) -> list[tuple[str, Hop, float]]:
-        """Signed edges entering ``node``: (predecessor, hop, strength), sorted."""
-        if node not in self._in:
-            edges = []
-            for u, v, key, data in self.graph.in_edges(node, keys=True, data=True):
-                if (edge := self._edge(u, v, key, data)) is not None:
-                    edges.append((u, *edge))
-            self._in[node] = sorted(edges, key=lambda e: (e[0], e[1].assertion))
-        return self._in[node]
+    def into(self, node: str) -> list[Edge]:
+        """Signed edges entering ``node``, sorted by predecessor and assertion."""
+        found = self._in.get(node)
+        if found is None:
+            if self._parent is not None:
+                assert self.context is not None
+                found = self._parent._by_context(node, False).get(self.context, [])
+            else:
+                edges = (
+                    self._edge(u, v, key, data, False)
+                    for u, v, key, data in self.graph.in_edges(node, keys=True, data=True)
+                )
+                found = sorted(
+                    (e for e in edges if e is not None), key=lambda e: (e.other, e.hop.assertion)
+                )
+            self._in[node] = found
+        return found
+
+    def build(self) -> SignedView:
+        """Read every edge now, in one pass (rather than node by node as searches reach
+        them): worth it before many queries on a large graph. Returns the view."""
+        if self._parent is not None:
+            return self
+        out: dict[str, list[Edge]] = {}
+        into: dict[str, list[Edge]] = {}
+        for u, v, key, data in self.graph.edges(keys=True, data=True):
+            edge = self._edge(u, v, key, data, True)
+            if edge is not None:
+                out.setdefault(u, []).append(edge)
+                into.setdefault(v, []).append(edge._replace(other=u))
+        order = _order
+        for node in self.graph:
+            self._out[node] = sorted(out.get(node, ()), key=order)
+            self._in[node] = sorted(into.get(node, ()), key=order)
+        return self
+
+    def edges(self, node: str, *, forward: bool) -> list[Edge]:
+        """:meth:`out` when ``forward``, else :meth:`into`."""
+        return self.out(node) if forward else self.into(node)
+
+    def least_cost(self) -> float:
+        """A lower bound on the cost of every hop: 1 / the largest score an edge of the
+        graph could have (its evidence count times the largest weight). Computed once."""
+        if self._least is None:
+            parent = self._parent
+            if parent is not None:
+                self._least = parent.least_cost()
+            else:
+                most = max((len(d) for _, _, d in self.graph.edges(data="evidence", default=())),
+                           default=1)  # fmt: skip
+                heaviest = max([1.0, *self._weight.values()])
+                self._least = 1.0 / (max(most, 1) * heaviest)
+        return self._least
+
+    def weight(self, eid: str) -> float:
+        """The ranking weight of one piece of evidence (1 unless weighted)."""
+        return self._weight.get(eid, 1.0)
+
+    def score(self, hop: Hop) -> float:
+        """The evidence score of a hop: the sum of its evidence weights."""
+        return sum(self._weight.get(e, 1.0) for e in hop.evidence)
+
+    # -- contexts --------------------------------------------------------------------------
+
+    def contexts_of(self, eid: str) -> tuple[frozenset[str], frozenset[str]]:
+        """(studies, cell types) of one piece of evidence (empty without records)."""
+        found = self._ctx.get(eid)
+        if found is None:
+            found = _contexts(self.evidence.get(eid) if self.evidence is not None else None)
+            self._ctx[eid] = found
+        return found
+
+    def hop_contexts(self, hop: Hop) -> tuple[frozenset[str], frozenset[str]]:
+        """The studies and cell types of any of a hop's evidence."""
+        if self._parent is not None:
+            return self._parent.hop_contexts(hop)
+        found = self._hop_ctx.get(hop.assertion)
+        if found is None:
+            found = self._hop_ctx[hop.assertion] = self._contexts_of_hop(hop)
+        return found
+
+    def _contexts_of_hop(self, hop: Hop) -> tuple[frozenset[str], frozenset[str]]:
+        studies: set[str] = set()
+        cells: set[str] = set()
+        for eid in hop.evidence:
+            s, c = self.contexts_of(eid)
+            studies |= s
+            cells |= c
+        return frozenset(studies), frozenset(cells)
+
+    def within(self, kind: str, value: str) -> SignedView:
+        """The view restricted to the edges that one study (``kind="study"``) or one cell type
+        (``kind="cell-type"``) supports (each keeps all its evidence, so paths rank as in the
+        whole view); kept, so a repeated query reuses it."""
+        if self._parent is not None:
+            raise ValueError("within() applies to an unrestricted view")
+        child = self._children.get((kind, value))
+        if child is None:
+            child = SignedView(
+                self.graph, self._keep, self._weight, self.evidence,
+                context=(kind, value), parent=self,
+            )  # fmt: skip
+            self._children[(kind, value)] = child
+        return child
+
+
+def _order(edge: Edge) -> tuple[str, str]:
+    return edge.other, edge.hop.assertion
+
+
+def _printed(record: Evidence) -> bool:
+    return record.level is Level.AS_PRINTED
 
 
 def check_nodes(graph: nx.MultiDiGraph, nodes: Iterable[str]) -> None:
+    """Raise :class:`KGError` naming the first node that is not in the graph."""
     for node in nodes:
         if node not in graph:
             raise KGError(f"{node!r} has no mechanism edges in the graph")

@@ -66,7 +66,17 @@ def parse_turtle(graph: Graph, path: Path) -> None:
         graph.parse(path, format=fmt)
     except BadSyntax as exc:
         raise TurtleSyntaxError(str(path), exc.lines + 1, exc._why) from None
-    except (SyntaxError, ValueError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise TurtleSyntaxError(
+            str(path), None, f"not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset "
+            f"{exc.start}); save the file as UTF-8",
+        ) from None  # fmt: skip
+    except RecursionError:
+        raise TurtleSyntaxError(
+            str(path), None, "nested too deeply to read (thousands of levels of brackets or "
+            "lists); flatten it",
+        ) from None  # fmt: skip
+    except (SyntaxError, ValueError) as exc:
         line = getattr(exc, "lineno", None)
         raise TurtleSyntaxError(str(path), line, str(exc).splitlines()[0]) from None
     finally:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kg.model.records import Evidence, Level
-from kg.model.vocab import REVIEW_LABEL
 from kg.reasoning.signed import Hop
 
 if TYPE_CHECKING:  # kept out of kg trace's start-up: these pull in rdflib
@@ -157,6 +156,8 @@ def citation_text(kg: Knowledge, ev: Evidence) -> str:
         journal = f", {ref.journal}" if ref is not None else ""
         parts.append(reference_label(kg, number) + journal)
     if ev.cites_review:
+        from kg.model.vocab import REVIEW_LABEL  # rdflib: kept out of kg trace's start-up
+
         parts.append(REVIEW_LABEL)
     return "; ".join(parts)
 

@@ -12,6 +12,9 @@ Pure functions: an rdflib graph in, text out. Only :func:`write_atomic` touches 
 * ``nodelink`` — the same graph as networkx node-link JSON, *not* flattened: lists stay lists
   and every edge carries its ``evidence`` as a list of records (see :func:`nested_graph`).
 * ``tsv`` — one row per assertion × evidence, columns :data:`TSV_COLUMNS`.
+* ``indra``, ``bel``, ``cx2`` — INDRA Statements JSON, a BEL script, CX2 for NDEx/Cytoscape;
+  ``kgx`` — Biolink KGX nodes and edges TSV (two files, :func:`export_kgx`). See
+  :mod:`kg.views.formats`.
 
 Within a TSV cell or a GraphML attribute, several values are joined with ``" | "``.
 """
@@ -39,19 +42,25 @@ if TYPE_CHECKING:
 __all__ = [
     "FORMATS",
     "JOIN",
+    "KGX_SUFFIXES",
     "RDF_FORMATS",
     "TSV_COLUMNS",
     "evidence_rows",
     "export",
+    "export_kgx",
     "flat_graph",
     "nested_graph",
     "write_atomic",
 ]
 
-FORMATS = ("ttl", "nt", "jsonld", "graphml", "nodelink", "tsv")
+FORMATS = ("ttl", "nt", "jsonld", "graphml", "nodelink", "tsv", "indra", "bel", "kgx", "cx2")
 """Every format :func:`export` writes."""
 
 RDF_FORMATS = ("ttl", "nt", "jsonld")
+"""The formats that write the RDF graph itself (and so can include the ontology)."""
+
+KGX_SUFFIXES = ("_nodes.tsv", "_edges.tsv")
+"""``kgx`` writes two files, ``BASE_nodes.tsv`` and ``BASE_edges.tsv`` (see :func:`export_kgx`)."""
 """The formats that write the RDF graph itself (and so can include the ontology)."""
 
 JOIN = " | "
@@ -296,10 +305,8 @@ def export(graph: Graph, fmt: str) -> str:
         # Sorted lines, so that two exports of the same graph are byte-identical.
         lines = graph.serialize(format="nt").splitlines(keepends=True)
         return "".join(sorted(line for line in lines if line.strip()))
-    if fmt == "jsonld":
-        return _jsonld(graph)
-    if fmt == "tsv":
-        return _tsv(graph)
+    if fmt in ("jsonld", "tsv", "indra", "bel", "cx2"):
+        return _text(graph, fmt)
     if fmt == "graphml":
         import networkx as nx
 
@@ -309,7 +316,45 @@ def export(graph: Graph, fmt: str) -> str:
 
         data = nx.node_link_data(nested_graph(graph), edges="edges")
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "kgx":
+        raise UsageError(
+            "kgx is two files: give --out BASE (writes BASE_nodes.tsv, BASE_edges.tsv)"
+        )
     raise UsageError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def _text(graph: Graph, fmt: str) -> str:
+    """JSON-LD, TSV and the one-file exchange formats of :mod:`kg.views.formats`."""
+    if fmt == "jsonld":
+        return _jsonld(graph)
+    if fmt == "tsv":
+        return _tsv(graph)
+    view = derive(graph)
+    if fmt == "indra":
+        from kg.views.formats.indra import indra_json
+
+        return indra_json(view)
+    if fmt == "bel":
+        from kg.views.formats.bel import bel_document
+
+        return bel_document(view)
+    from kg.views.formats.cx2 import cx2_json
+
+    return cx2_json(view)
+
+
+def export_kgx(graph: Graph, base: Path) -> list[Path]:
+    """Write the KGX nodes and edges TSV of ``graph`` to ``BASE_nodes.tsv``, ``BASE_edges.tsv``.
+
+    Both texts are made before either file is written, and each is written atomically.
+    """
+    from kg.views.formats.kgx import kgx_tables
+
+    texts = kgx_tables(derive(graph))
+    paths = [base.with_name(base.name + suffix) for suffix in KGX_SUFFIXES]
+    for text, path in zip(texts, paths, strict=True):
+        write_atomic(text, path)
+    return paths
 
 
 def write_atomic(text: str, path: Path) -> None:

@@ -1,23 +1,22 @@
 """Interactive HTML of the mechanism graph: one self-contained file that works offline.
 
-This module assembles the page; :mod:`kg.views.payload` makes its data and
-:mod:`kg.views.layout` its node positions. The page is our own template (``kg/resources/viz/``)
-around vis-network 9.1.2, whose standalone JavaScript and CSS are read from the pinned pyvis
-wheel and inlined. We do not use pyvis's ``Network``/template: its ``cdn_resources`` modes
-still load scripts or Bootstrap from CDNs, write ``lib/`` into the working directory, turn
-tooltips into raw HTML as soon as one of them contains ``href`` and insert the heading and menu
-ids unescaped; its ``add_edge`` is also quadratic. Instead the graph travels as one JSON
-document in ``<script type="application/json">`` (``<``, ``>``, ``&``, U+2028 and U+2029
-escaped), and the page script builds the DOM with ``textContent`` only. A
-Content-Security-Policy forbids every network request.
+The page is our own template (``kg/resources/viz/``) around vis-network 9.1.2, whose
+standalone JavaScript is read from the pinned pyvis wheel and inlined (its stylesheet is not:
+it only styles widgets the page does not use, and carries their inlined images). We do not
+use pyvis's ``Network``/template: its ``cdn_resources`` modes still load scripts or Bootstrap
+from CDNs, write ``lib/`` into the working directory and turn tooltips into raw HTML. Instead
+the graph travels as one JSON document in ``<script type="application/json">`` (``<``, ``>``,
+``&``, U+2028 and U+2029 escaped), and the page script builds the DOM with ``textContent``
+only. The Content-Security-Policy forbids every network request and allows exactly the
+page's own inline scripts and styles, by their SHA-256 (no ``'unsafe-inline'``).
 
-Graphs above :data:`PHYSICS_LIMIT` nodes get a precomputed layout and physics off, so that a
-5,000-node graph opens in seconds; smaller graphs start from the same layout and let
-vis-network relax it once, then freeze it.
+Positions come from :mod:`kg.views.layout` (layers by role, left to right); there is no
+physics simulation in the browser. A trace page draws one row per path.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
@@ -28,11 +27,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.model.errors import KGError
+from kg.views.payload import filtered, neighbourhood, page_data, trace_rows
 
 if TYPE_CHECKING:
     from kg.reasoning.paths import Trace
     from kg.store.knowledge import Knowledge
-from kg.views.payload import filtered, neighbourhood, page_data
 
 __all__ = [
     "Page",
@@ -43,14 +42,12 @@ __all__ = [
     "trace_page",
 ]
 
-
-# vis-network 9.1.2 inside pyvis 0.3.2 (pinned); the hashes catch a changed wheel.
+# vis-network 9.1.2 inside pyvis 0.3.2 (pinned); the hash catches a changed wheel.
 _VIS_DIR = "lib/vis-9.1.2"
-_VIS_SHA256 = {
-    "vis-network.min.js": "1f20f0736f32cb9bedf8f6383b25cfea2f839e1abe80d6e8040b4d5bea378c69",
-    "vis-network.css": "2e82d445ad5878ea881652470ce632601f8f55f1b99e6ebecdff8614600e6d0e",
-}
-
+_VIS_JS = "vis-network.min.js"
+_VIS_SHA256 = "1f20f0736f32cb9bedf8f6383b25cfea2f839e1abe80d6e8040b4d5bea378c69"
+# The page's own scripts, in the order they run (each defines one part of window.kgViz).
+_APP_SCRIPTS = ("panel.js", "export.js", "labels.js", "legend.js", "viz.js")
 
 _JSON_ESCAPES = {
     "<": "\\u003c",
@@ -81,44 +78,62 @@ def escape_json(value: Any) -> str:
 
     Example:
         >>> escape_json({"label": "</script><b>"})
-        '{"label": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e"}'
+        '{"label":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e"}'
     """
-    text = json.dumps(value, ensure_ascii=False)
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return _JSON_UNSAFE.sub(lambda m: _JSON_ESCAPES[m.group()], text)
 
 
-def _asset(package: str, name: str) -> str:
-    return (resources.files(package) / name).read_text(encoding="utf-8")
+def _asset(name: str) -> str:
+    return (resources.files("kg") / "resources" / "viz" / name).read_text(encoding="utf-8")
 
 
-def _vis_asset(name: str) -> str:
-    raw = (resources.files("pyvis") / _VIS_DIR / name).read_bytes()
+def _vis_js() -> str:
+    raw = (resources.files("pyvis") / _VIS_DIR / _VIS_JS).read_bytes()
     digest = hashlib.sha256(raw).hexdigest()
-    if digest != _VIS_SHA256[name]:
+    if digest != _VIS_SHA256:
         raise KGError(
-            f"pyvis's {_VIS_DIR}/{name} is not the vis-network kg was tested with "
+            f"pyvis's {_VIS_DIR}/{_VIS_JS} is not the vis-network kg was tested with "
             f"(sha256 {digest}); install pyvis==0.3.2"
         )
-    return raw.decode("utf-8")
+    # The HTML parser turns CR LF and CR into LF inside a script: do it first, so that the
+    # hash in the policy is the hash of the text the browser runs.
+    return raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _csp_hash(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def _script(text: str) -> str:
+    if "</script" in text.lower() or "<!--" in text:
+        raise KGError("a page script contains '</script' or '<!--' and cannot be inlined")
+    return f"<script>{text}</script>"
 
 
 def _html(payload: dict[str, Any]) -> str:
+    scripts = [_vis_js(), *(_asset(name) for name in _APP_SCRIPTS)]
+    css = _asset("viz.css")
+    if "</style" in css.lower():
+        raise KGError("viz.css contains '</style' and cannot be inlined")
+    policy = "; ".join(
+        [
+            "default-src 'none'",
+            "script-src " + " ".join(_csp_hash(s) for s in scripts),
+            "style-src " + _csp_hash(css),
+            "base-uri 'none'",
+            "form-action 'none'",
+        ]
+    )
     parts = {
-        "VIS_CSS": _vis_asset("vis-network.css"),
-        "VIS_JS": _vis_asset("vis-network.min.js"),
-        "APP_CSS": _asset("kg", "resources/viz/viz.css"),
-        "APP_JS": _asset("kg", "resources/viz/viz.js"),
+        "CSP": policy,
+        "APP_CSS": css,
         "DATA": escape_json(payload),
+        "SCRIPTS": "\n".join(_script(s) for s in scripts),
     }
-    for name in ("VIS_JS", "APP_JS"):
-        if "</script" in parts[name].lower() or "<!--" in parts[name]:
-            raise KGError(f"{name} contains '</script' or '<!--' and cannot be inlined")
-    for name in ("VIS_CSS", "APP_CSS"):
-        if "</style" in parts[name].lower():
-            raise KGError(f"{name} contains '</style' and cannot be inlined")
-    template = _asset("kg", "resources/viz/page.html")
     # One pass: text put into a slot is never scanned for further slots.
-    return _SLOT.sub(lambda m: parts[m.group(1)], template)
+    return _SLOT.sub(lambda m: parts[m.group(1)], _asset("page.html"))
 
 
 def graph_page(
@@ -130,8 +145,10 @@ def graph_page(
 ) -> Page:
     """The whole mechanism graph, or the neighbourhood of ``focus`` within ``hops``, as HTML.
 
-    ``focus`` is a node id (resolve names first with :func:`kg.resolve.resolve`). With
-    ``keep_evidence``, edges keep only the evidence it accepts and edges without any go.
+    ``focus`` is a node id (resolve names first with :func:`kg.reasoning.resolve.resolve`).
+    With ``keep_evidence``, edges keep only the evidence it accepts and edges without any go.
+    Above :data:`kg.views.payload.AGGREGATE_LIMIT` entities the page opens on one node per
+    entity type.
 
     Raises:
         KGError: ``focus`` is not a node of the mechanism graph.
@@ -165,10 +182,11 @@ def trace_page(
     hops: int = 1,
     keep_evidence: Callable[[str], bool] | None = None,
 ) -> Page:
-    """The paths of a :func:`kg.paths.trace` result, highlighted in their neighbourhood.
+    """The paths of a :func:`kg.reasoning.paths.trace` result, one row per path.
 
-    The page shows every node within ``hops`` of a path node; path edges are drawn bold and
-    the rest faded, and the side panel lists the paths with their net effect.
+    The page opens on the rows, left to right from source to target (paths that differ only
+    in a parallel assertion are one row, their evidence merged); the entities within ``hops``
+    of a path are the context, drawn in the layered layout when the reader asks for them.
 
     Example:
         >>> from kg.store.knowledge import load_knowledge
@@ -190,30 +208,17 @@ def trace_page(
     marks[result.target] = "target"
     src, tgt = knowledge.label(result.source), knowledge.label(result.target)
     summary = trace_text(knowledge, result).splitlines()[0]
-    paths = [
-        {
-            "nodes": list(p.nodes),
-            "hops": [[h.subject, h.object, h.assertion] for h in p.hops],
-            "effect": p.net_effect,
-            "text": knowledge.label(p.nodes[0])
-            + "".join(f" {'→' if h.sign > 0 else '⊣'} {knowledge.label(h.object)}" for h in p.hops),
-        }
-        for p in result.paths
-    ]
     payload = page_data(
-        knowledge,
-        sub,
-        title=f"{src} → {tgt}",
-        subtitle=summary,
-        marks=marks,
-        path_edges=path_edges,
-        paths=paths,
+        knowledge, sub, title=f"{src} → {tgt}", subtitle=summary, marks=marks, path_edges=path_edges
     )
+    payload["aggregate"] = False
+    payload["rows"] = trace_rows(knowledge, result, payload["edges"])
+    payload["paths"] = [{"text": r["text"], "effect": r["effect"]} for r in payload["rows"]]
     return Page(_html(payload), len(payload["nodes"]), len(payload["edges"]))
 
 
 def _write(page: Page, path: Path) -> Page:
-    """Write the page atomically (see :func:`kg.io.write_atomic`)."""
+    """Write the page atomically (see :func:`kg.store.files.write_atomic`)."""
     from kg.store import files
 
     files.write_atomic(page.html, path)

@@ -13,11 +13,23 @@ if TYPE_CHECKING:  # kept out of kg trace's start-up: these pull in rdflib
     from kg.store.knowledge import Knowledge
 from kg.views.evidence import evidence_json, evidence_lines, hop_line, node_json
 
-__all__ = ["conflicts_json", "conflicts_text", "coverage_markdown", "coverage_text"]
+__all__ = ["KINDS", "conflicts_json", "conflicts_text", "coverage_markdown", "coverage_text"]
 
 
-def _side_json(kg: Knowledge, side: Side) -> dict[str, Any]:
+#: Conflict kinds, in the order ``kg conflicts`` lists and counts them.
+KINDS = ("opposite-signs", "as-printed", "curated-contradiction", "citation-mismatch")
+
+
+def _role(conflict: Conflict, index: int) -> str | None:
+    """``as printed`` / ``adopted reading`` for the two sides of an as-printed conflict."""
+    if conflict.kind != "as-printed":
+        return None
+    return "as printed" if index == 0 else "adopted reading"
+
+
+def _side_json(kg: Knowledge, side: Side, role: str | None = None) -> dict[str, Any]:
     return {
+        "role": role,
         "assertion": side.assertion,
         "subject": node_json(kg, side.subject),
         "relation": side.relation,
@@ -31,30 +43,38 @@ def conflicts_json(kg: Knowledge, found: list[Conflict]) -> dict[str, Any]:
     """JSON of ``kg conflicts``."""
     return {
         "conflicts": [
-            {"kind": c.kind, "note": c.note, "assertions": [_side_json(kg, s) for s in c.sides]}
+            {
+                "kind": c.kind,
+                "note": c.note,
+                "assertions": [_side_json(kg, s, _role(c, i)) for i, s in enumerate(c.sides)],
+            }
             for c in found
         ],
-        "counts": {
-            kind: sum(1 for c in found if c.kind == kind)
-            for kind in ("opposite-signs", "curated-contradiction", "citation-mismatch")
-        },
+        "counts": {kind: sum(1 for c in found if c.kind == kind) for kind in KINDS},
     }
 
 
 def conflicts_text(kg: Knowledge, found: list[Conflict]) -> str:
     """Each conflict with both quotes and their sections."""
     if not found:
-        return "No conflicts: no opposite signs, no flagged contradictions or citation slips.\n"
-    lines: list[str] = []
+        return (
+            "No conflicts: no opposite signs, no as-printed readings, no flagged "
+            "contradictions or citation slips.\n"
+        )
+    counts = ", ".join(f"{sum(1 for c in found if c.kind == k)} {k}" for k in KINDS)
+    lines: list[str] = [f"{len(found)} conflicts: {counts}", ""]
     for number, conflict in enumerate(found, 1):
         lines.append(f"{number}. [{conflict.kind}]")
         if conflict.note:
             lines.append(f"   note: {conflict.note}")
-        for side in conflict.sides:
+        for index, side in enumerate(conflict.sides):
             hop = Hop(
                 side.subject, side.object, side.assertion, side.relation, side.sign, side.evidence
             )
-            lines.append(f"   {hop_line(kg, hop)}   ({side.assertion})")
+            role = _role(conflict, index)
+            lines.append(
+                f"   {role + ': ' if role else ''}{hop_line(kg, hop)}   ({side.assertion})"
+            )
             for eid in side.evidence:
                 lines += evidence_lines(kg, eid, (), "      ")
         lines.append("")

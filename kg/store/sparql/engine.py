@@ -1,194 +1,85 @@
-"""Worker processes that hold the graph in Oxigraph and answer queries with a deadline."""
+"""A pool of query worker processes that hold the graph in Oxigraph and answer queries with a
+deadline, a memory limit and no network (see :mod:`kg.store.sparql.worker`).
+
+The pool keeps its size: a worker that times out is killed, and a worker that dies (killed,
+out of memory, crashed) is replaced in the background; the query it was running gets
+:class:`WorkerLostError`. A query that finds no idle worker within its wait gets
+:class:`EngineBusyError`; both mean "try again" (HTTP 503 with ``Retry-After``).
+"""
 
 from __future__ import annotations
 
-import os
+import logging
+import math
 import pickle
 import queue
-import re
-import select
-import struct
-import subprocess
-import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Any
-
-import pyoxigraph as ox
+from typing import Any
 
 from kg.model.errors import KGError, NotFoundError
 from kg.store.sparql.check import (
+    QueryRefusedError,
     QuerySyntaxError,
     QueryTimeoutError,
     RowLimitError,
-    check_query,
 )
 from kg.store.sparql.results import Result
+from kg.store.sparql.worker import (
+    DeadlineError,
+    Request,
+    WorkerGoneError,
+    WorkerProcess,
+    receive,
+)
 
-_WORKER_COMMAND = "from kg.store.sparql.engine import _worker_main; _worker_main()"
-_OX_SYNTAX = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)
+__all__ = [
+    "DEFAULT_MAX_QUERY_BYTES",
+    "DEFAULT_MAX_ROWS",
+    "DEFAULT_MEMORY_MB",
+    "DEFAULT_TIMEOUT",
+    "MAX_TIMEOUT",
+    "Engine",
+    "EngineBusyError",
+    "QueryTooLargeError",
+    "WorkerLostError",
+    "run_query",
+]
+
+_LOG = logging.getLogger("kg.store.sparql")
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_ROWS = 10_000
-
-_HEADER = struct.Struct(">Q")
-
-
-class _DeadlineError(Exception):
-    pass
+DEFAULT_MEMORY_MB = 2048
+DEFAULT_MAX_QUERY_BYTES = 100_000
+MAX_TIMEOUT = 86_400.0
 
 
-class _WorkerGoneError(Exception):
-    pass
+class EngineBusyError(KGError):
+    """Every worker stayed busy (or was being replaced) for the whole wait; try again."""
+
+    exit_code = 5
 
 
-def _send(stream: IO[bytes], message: object) -> None:
-    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(_HEADER.pack(len(data)) + data)
-    stream.flush()
+class WorkerLostError(KGError):
+    """The worker running the query died (killed, out of memory); the pool replaces it."""
+
+    exit_code = 5
 
 
-def _read_exact(fd: int, size: int, deadline: float | None) -> bytes:
-    chunks: list[bytes] = []
-    while size:
-        wait = None if deadline is None else deadline - time.monotonic()
-        if wait is not None and wait <= 0:
-            raise _DeadlineError
-        ready, _, _ = select.select([fd], [], [], wait)
-        if not ready:
-            raise _DeadlineError
-        chunk = os.read(fd, min(size, 1 << 20))
-        if not chunk:
-            raise _WorkerGoneError
-        chunks.append(chunk)
-        size -= len(chunk)
-    return b"".join(chunks)
+class QueryTooLargeError(KGError):
+    """The query text is longer than the engine accepts."""
 
-
-def _receive(fd: int, deadline: float | None) -> Any:
-    (size,) = _HEADER.unpack(_read_exact(fd, _HEADER.size, deadline))
-    # Only ever unpickles what our own worker (or parent) process wrote.
-    return pickle.loads(_read_exact(fd, size, deadline))  # noqa: S301
-
-
-def _open_worker_store(files: Sequence[str], store: str | None) -> Any:
-    if store is not None:
-        return ox.Store.read_only(store)
-    graph = ox.Store()
-    for path in files:
-        graph.bulk_load(path=path, format=ox.RdfFormat.TURTLE)
-    return graph
-
-
-def _capped(items: Iterator[Any], max_rows: int) -> tuple[Any, ...] | None:
-    out: list[Any] = []
-    for item in items:
-        if len(out) == max_rows:
-            return None
-        out.append(item)
-    return tuple(out)
-
-
-def _evaluate(store: Any, query: str, prefixes: dict[str, str], max_rows: int) -> tuple[Any, ...]:
-    try:
-        answer = store.query(query, prefixes=prefixes)
-        if isinstance(answer, ox.QueryBoolean):
-            reply: tuple[Any, ...] = ("ask", bool(answer))
-        elif isinstance(answer, ox.QuerySolutions):
-            variables = tuple(v.value for v in answer.variables)
-            rows = _capped((tuple(s) for s in answer), max_rows)
-            reply = ("rows", max_rows) if rows is None else ("select", variables, rows)
-        else:
-            triples = _capped(iter(answer), max_rows)
-            reply = ("rows", max_rows) if triples is None else ("graph", triples)
-    except SyntaxError as exc:
-        return ("syntax", str(exc))
-    except (OSError, ValueError, RuntimeError, TypeError) as exc:
-        return ("error", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
-    return reply
-
-
-def _watch_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(0)
-
-
-def _worker_main() -> None:
-    """Entry point of a worker process: load the graph, then answer queries on stdin/stdout."""
-    out = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # stray prints must not corrupt the message stream
-    threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
-    fd = sys.stdin.fileno()
-    try:
-        files, store_path = _receive(fd, None)
-        store = _open_worker_store(files, store_path)
-    except (OSError, SyntaxError, ValueError) as exc:
-        _send(out, ("error", str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
-        return
-    except _WorkerGoneError:
-        return
-    _send(out, ("ready", len(store)))
-    while True:
-        try:
-            query, prefixes, max_rows = _receive(fd, None)
-        except _WorkerGoneError:
-            return
-        _send(out, _evaluate(store, query, prefixes, max_rows))
-
-
-class _Worker:
-    def __init__(self, files: Sequence[str], store: str | None, *, startup: float) -> None:
-        env = dict(os.environ)
-        root = str(Path(__file__).resolve().parent.parent)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-P",
-                "-c",
-                "from kg.store.sparql.engine import _worker_main; _worker_main()",
-            ],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=env,
-            start_new_session=True,  # Ctrl-C reaches the parent only; the parent stops us
-        )
-        try:
-            reply = self.request((list(files), store), time.monotonic() + startup)
-        except (_DeadlineError, _WorkerGoneError):
-            self.kill()
-            raise KGError("the query worker did not start (could not load the graph)") from None
-        if reply[0] != "ready":
-            self.kill()
-            raise KGError(f"cannot load the graph: {reply[1]}")
-        self.triples: int = reply[1]
-
-    def request(self, message: object, deadline: float | None) -> Any:
-        assert self.process.stdin is not None
-        assert self.process.stdout is not None
-        try:
-            _send(self.process.stdin, message)
-        except (BrokenPipeError, ValueError):
-            raise _WorkerGoneError from None
-        return _receive(self.process.stdout.fileno(), deadline)
-
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.wait()
-        for stream in (self.process.stdin, self.process.stdout):
-            if stream is not None:
-                stream.close()
+    exit_code = 4
 
 
 class Engine:
     """Worker processes that hold the graph in Oxigraph and answer queries with a deadline.
 
     Open it with :meth:`Engine.open` and close it (or use ``with``); :func:`run_query` runs
-    a query on it. Each worker answers one query at a time; a query that times out gets its
-    worker killed and replaced.
+    a query on it. Each worker answers one query at a time.
 
     Example:
         >>> from kg.model import shipped
@@ -198,22 +89,34 @@ class Engine:
     """
 
     def __init__(
-        self, files: Sequence[Path], *, store: Path | None = None, workers: int = 1
+        self,
+        files: Sequence[Path],
+        *,
+        store: Path | None = None,
+        workers: int = 1,
+        memory_mb: int | None = DEFAULT_MEMORY_MB,
     ) -> None:
         from kg.model.vocab import PREFIXES
 
         self.prefixes: dict[str, str] = dict(PREFIXES)
         self._files = [str(p) for p in files]
         self._store = str(store) if store is not None else None
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._memory_mb = memory_mb
+        self._idle: queue.Queue[WorkerProcess] = queue.Queue()
         self._lock = threading.Lock()
-        self._live: set[_Worker] = set()
-        self._closed = False
+        self._live: set[WorkerProcess] = set()
+        self._closed = threading.Event()
+        self.size = max(1, workers)
+        self.replaced = 0
         for path in files:
             if not Path(path).is_file():
                 raise NotFoundError(f"{path}: no such file")
+        if store is not None:
+            from kg.store.sparql.store import check_store_dir
+
+            check_store_dir(store)
         try:
-            for _ in range(max(1, workers)):
+            for _ in range(self.size):
                 self._idle.put(self._spawn())
         except KGError:
             self.close()
@@ -221,15 +124,21 @@ class Engine:
 
     @classmethod
     def open(
-        cls, files: Sequence[Path] | None = None, *, store: Path | None = None, workers: int = 1
+        cls,
+        files: Sequence[Path] | None = None,
+        *,
+        store: Path | None = None,
+        workers: int = 1,
+        memory_mb: int | None = DEFAULT_MEMORY_MB,
     ) -> Engine:
-        """Start ``workers`` processes on Turtle ``files`` (default: shipped data + ontology),
-        or on a persistent Oxigraph ``store`` made by :func:`load_store`."""
+        """Start ``workers`` processes on RDF ``files`` (default: shipped data + ontology),
+        or on a persistent Oxigraph ``store`` made by :func:`load_store`; each may use
+        ``memory_mb`` MiB of address space (``None``: no limit)."""
         from kg.model import shipped
 
         if files is None and store is None:
             files = [*shipped.data_files(), shipped.ontology_file()]
-        return cls(list(files or []), store=store, workers=workers)
+        return cls(list(files or []), store=store, workers=workers, memory_mb=memory_mb)
 
     @property
     def triples(self) -> int:
@@ -237,38 +146,78 @@ class Engine:
         with self._lock:
             return next(iter(self._live)).triples if self._live else 0
 
-    def _spawn(self) -> _Worker:
-        worker = _Worker(self._files, self._store, startup=120.0)
+    @property
+    def pids(self) -> list[int]:
+        """The process ids of the live workers."""
         with self._lock:
-            if self._closed:
+            return sorted(w.pid for w in self._live)
+
+    @property
+    def sandboxed(self) -> bool:
+        """Whether the workers run without network access (Linux seccomp)."""
+        with self._lock:
+            return all(w.sandboxed for w in self._live)
+
+    def _spawn(self) -> WorkerProcess:
+        worker = WorkerProcess(self._files, self._store, self._memory_mb)
+        with self._lock:
+            if self._closed.is_set():
                 worker.kill()
                 raise KGError("the query engine is closed")
             self._live.add(worker)
         return worker
 
-    def _acquire(self) -> _Worker:
-        while True:
-            with self._lock:
-                if self._closed or not self._live:
-                    raise KGError("the query engine is closed")
+    def _refill(self) -> None:
+        """Start one worker in place of a lost one, retrying until it starts or we close."""
+        delay = 0.5
+        while not self._closed.is_set():
             try:
-                return self._idle.get(timeout=0.5)
-            except queue.Empty:
-                continue
+                worker = self._spawn()
+            except (KGError, OSError, ValueError, EOFError, pickle.UnpicklingError) as exc:
+                # the machine may be short of memory or processes: keep trying, never shrink
+                if not self._closed.is_set():
+                    _LOG.warning("could not start a query worker (%s); retrying", exc)
+                self._closed.wait(delay)
+                delay = min(delay * 2, 10.0)
+            else:
+                self._idle.put(worker)
+                return
 
-    def _discard(self, worker: _Worker) -> None:
+    def acquire(self, wait: float) -> Any:
+        """An idle worker, waiting at most ``wait`` seconds (:class:`EngineBusyError`)."""
+        deadline = time.monotonic() + wait
+        while True:
+            if self._closed.is_set():
+                raise KGError("the query engine is closed")
+            left = deadline - time.monotonic()
+            try:
+                worker = self._idle.get(timeout=max(0.0, min(left, 0.5)))
+            except queue.Empty:
+                if left <= 0:
+                    raise EngineBusyError(
+                        f"all {self.size} query workers are busy; try again shortly"
+                    ) from None
+                continue
+            if worker.process.poll() is None:
+                return worker
+            self.lose(worker)  # died while idle (killed from outside)
+
+    def release(self, worker: Any) -> None:
+        """Give a worker back after a query it answered."""
+        self._idle.put(worker)
+
+    def lose(self, worker: Any) -> None:
+        """Kill ``worker`` and start its replacement in the background."""
         with self._lock:
             self._live.discard(worker)
+            self.replaced += 1
         worker.kill()
-
-    def _replace(self, worker: _Worker) -> None:
-        self._discard(worker)
-        self._idle.put(self._spawn())
+        threading.Thread(target=self._refill, daemon=True).start()
 
     def close(self) -> None:
         """Stop every worker process."""
         with self._lock:
-            self._closed = True
+            self._closed.set()
             live, self._live = list(self._live), set()
         for worker in live:
             worker.kill()
@@ -280,6 +229,46 @@ class Engine:
         self.close()
 
 
+def _result(reply: tuple[Any, ...], source: str, max_rows: int) -> Result:
+    kind = reply[0]
+    if kind == "select":
+        return Result(reply[1], reply[2], reply[3])
+    if kind == "ask":
+        return Result(reply[1], boolean=reply[2])
+    if kind == "graph":
+        return Result(reply[1], triples=reply[2])
+    if kind == "rows":
+        noun = "triples" if reply[1] in ("CONSTRUCT", "DESCRIBE") else "rows"
+        raise RowLimitError(
+            f"{source}: more than {max_rows} {noun}; add a LIMIT or raise the row cap"
+        )
+    if kind == "refused":
+        raise QueryRefusedError(reply[1])
+    if kind == "syntax":
+        raise QuerySyntaxError(source, reply[1], reply[2], reply[3])
+    if kind == "memory":
+        raise WorkerLostError(f"{source}: the query needed more memory than a worker may use")
+    raise KGError(f"{source}: {reply[1]}")
+
+
+def _start(engine: Engine, request: Request, wait: float, deadline: float, source: str) -> Any:
+    """A worker that has taken ``request``; one found dead before taking it is replaced and
+    the next one tried, so a worker killed while idle costs no answer."""
+    for _ in range(engine.size + 1):
+        worker = engine.acquire(wait)
+        try:
+            if worker.request(request, deadline)[0] == "started":
+                return worker
+        except WorkerGoneError:
+            engine.lose(worker)
+            continue
+        except DeadlineError:
+            engine.lose(worker)
+            break
+        engine.lose(worker)  # out of step with us: never reuse it
+    raise WorkerLostError(f"{source}: no query worker could take the query; try again")
+
+
 def run_query(
     engine: Engine,
     query: str,
@@ -287,22 +276,37 @@ def run_query(
     timeout: float = DEFAULT_TIMEOUT,
     max_rows: int = DEFAULT_MAX_ROWS,
     source: str = "query",
+    base_iri: str | None = None,
+    default_graphs: Sequence[str] | None = None,
+    named_graphs: Sequence[str] | None = None,
+    wait: float | None = None,
+    max_query_bytes: int = DEFAULT_MAX_QUERY_BYTES,
 ) -> Result:
-    """Check and run one read-only query on ``engine``.
+    """Check and run one read-only query on ``engine``, all inside a worker and its deadline.
 
     Args:
         engine: an open :class:`Engine`.
         query: SPARQL query text; kg's prefixes (``kg:``, ``ent:``, ``rdfs:`` ...) are
             predeclared.
-        timeout: wall-clock seconds before the query is stopped.
+        timeout: wall-clock seconds before the query is stopped (checking and parsing
+            included).
         max_rows: most rows (SELECT) or triples (CONSTRUCT/DESCRIBE) allowed.
         source: what to call the query in messages.
+        base_iri: the IRI relative IRIs in the query resolve against.
+        default_graphs: the graphs (IRIs) that make up the default graph (the protocol's
+            ``default-graph-uri``); a graph the store does not hold is empty.
+        named_graphs: the graphs ``GRAPH`` may match (``named-graph-uri``).
+        wait: seconds to wait for an idle worker (default: ``timeout``).
+        max_query_bytes: longest query text accepted (UTF-8 bytes).
 
     Raises:
         QueryRefusedError: see :func:`check_query`.
         QuerySyntaxError: ``SOURCE:LINE:COL: message``.
         QueryTimeoutError: the query ran longer than ``timeout``.
         RowLimitError: more than ``max_rows`` rows.
+        EngineBusyError: no worker became idle within ``wait``.
+        WorkerLostError: the worker died (killed, out of memory) while running the query.
+        QueryTooLargeError: the query text is over ``max_query_bytes``.
 
     Example:
         >>> from kg.model import shipped
@@ -311,36 +315,41 @@ def run_query(
         >>> r.variables, r.rows[0][0].value
         (('l',), 'increases')
     """
-    form = check_query(query, source=source)
-    worker = engine._acquire()
+    if not (math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT):
+        raise KGError(
+            f"timeout {timeout!r}: give a number of seconds above 0, at most {MAX_TIMEOUT:g}"
+        )
+    size = len(query.encode("utf-8", "surrogatepass"))
+    if size > max_query_bytes:
+        raise QueryTooLargeError(
+            f"{source}: the query is {size} bytes, over the {max_query_bytes}-byte limit; "
+            "shorten it (move long VALUES lists into the data)"
+        )
+    request = Request(
+        query,
+        engine.prefixes,
+        max_rows,
+        source,
+        base_iri,
+        None if default_graphs is None else tuple(default_graphs),
+        None if named_graphs is None else tuple(named_graphs),
+    )
+    deadline = time.monotonic() + timeout
+    worker = _start(engine, request, timeout if wait is None else wait, deadline, source)
     try:
-        reply = worker.request((query, engine.prefixes, max_rows), time.monotonic() + timeout)
-    except _DeadlineError:
-        engine._replace(worker)
+        reply = receive(worker.stdout_fd, deadline)
+    except DeadlineError:
+        engine.lose(worker)
         raise QueryTimeoutError(
             f"{source}: stopped after the {timeout:g} s timeout; "
             "narrow the query or allow more time"
         ) from None
-    except _WorkerGoneError:
-        engine._replace(worker)
-        raise KGError(f"{source}: the query worker died while running the query") from None
-    engine._idle.put(worker)
-    kind = reply[0]
-    if kind == "select":
-        return Result(form, reply[1], reply[2])
-    if kind == "ask":
-        return Result(form, boolean=reply[1])
-    if kind == "graph":
-        return Result(form, triples=reply[1])
-    if kind == "rows":
-        noun = "triples" if form in ("CONSTRUCT", "DESCRIBE") else "rows"
-        raise RowLimitError(
-            f"{source}: more than {reply[1]} {noun}; add a LIMIT or raise the row cap"
-        )
-    if kind == "syntax":
-        match = _OX_SYNTAX.match(reply[1])
-        if match:
-            message = " ".join(match.group(3).split())
-            raise QuerySyntaxError(source, int(match.group(1)), int(match.group(2)), message)
-        raise QuerySyntaxError(source, 1, 1, " ".join(reply[1].split()))
-    raise KGError(f"{source}: {reply[1]}")
+    except WorkerGoneError:
+        why = worker.why_gone()
+        engine.lose(worker)
+        advice = "narrow the query" if "memory" in why else "try again"
+        raise WorkerLostError(
+            f"{source}: the query worker {why} while running the query; {advice}"
+        ) from None
+    engine.release(worker)
+    return _result(reply, source, max_rows)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import http.client
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -12,6 +14,31 @@ import pyoxigraph as ox
 
 from kg.model.errors import KGError, NotFoundError
 from kg.store.sparql.check import EndpointError
+
+_CURRENT = re.compile(r"MANIFEST-\d+\n")
+
+
+def check_store_dir(path: Path) -> None:
+    """Refuse a ``--store`` that is neither new, empty, nor an Oxigraph store, before
+    RocksDB writes anything into it.
+
+    Example:
+        >>> check_store_dir(Path("/nonexistent/new-store"))
+    """
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise KGError(f"{path}: not a directory; give a directory for the Oxigraph store")
+    if not path.is_dir() or not any(path.iterdir()):
+        return
+    try:
+        current = (path / "CURRENT").read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError):
+        current = ""
+    if not _CURRENT.fullmatch(current) or not (path / current.strip()).is_file():
+        raise KGError(
+            f"{path}: not an Oxigraph store, or a damaged one; give an empty or new directory "
+            "(kg fills it), or delete this one"
+        )
 
 
 def load_store(path: Path, files: Sequence[Path] | None = None, *, reload: bool = False) -> int:
@@ -37,6 +64,7 @@ def load_store(path: Path, files: Sequence[Path] | None = None, *, reload: bool 
     for file in files:
         if not Path(file).is_file():
             raise NotFoundError(f"{file}: no such file")
+    check_store_dir(path)
     try:
         store = ox.Store(str(path))
         if reload:
@@ -46,9 +74,11 @@ def load_store(path: Path, files: Sequence[Path] | None = None, *, reload: bool 
                 store.bulk_load(path=str(file), format=ox.RdfFormat.TURTLE)
             store.flush()
         count = len(store)
-    except (OSError, SyntaxError, ValueError) as exc:
+    except (OSError, SyntaxError, ValueError, RuntimeError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise KGError(
-            f"{path}: cannot build the Oxigraph store: {str(exc).splitlines()[0]}"
+            f"{path}: cannot build the Oxigraph store: {first}; give an empty directory or one "
+            "made by kg (or --reload)"
         ) from None
     del store  # release the write lock before workers open the store read-only
     return count
@@ -61,8 +91,9 @@ def _ntriples(files: Sequence[Path], store: Path | None) -> bytes:
             for file in files:
                 graph.bulk_load(path=str(file), format=ox.RdfFormat.TURTLE)
         data = graph.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise KGError(f"cannot read the graph: {str(exc).splitlines()[0]}") from None
+    except (OSError, SyntaxError, ValueError, RuntimeError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise KGError(f"cannot read the graph: {first}") from None
     assert data is not None
     return data
 
@@ -101,8 +132,14 @@ def push(
     """
     from kg.model import shipped
 
-    parts = urllib.parse.urlsplit(endpoint)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    try:
+        parts = urllib.parse.urlsplit(endpoint)
+        valid_port = parts.port != 0
+    except ValueError:
+        valid_port = False
+    if not valid_port:
+        raise EndpointError(f"{endpoint}: not a valid URL (check the host and port)")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         raise EndpointError(f"{endpoint}: not an http(s) URL")
     if files is None and store is None:
         files = [*shipped.data_files(), shipped.ontology_file()]
@@ -124,7 +161,7 @@ def push(
     except urllib.error.HTTPError as exc:
         detail = " ".join(exc.read(300).decode("utf-8", "replace").split())
         raise EndpointError(f"{endpoint}: {exc.code} {exc.reason}: {detail}".rstrip(": ")) from None
-    except (urllib.error.URLError, OSError) as exc:
+    except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
         raise EndpointError(f"{endpoint}: cannot reach the server ({reason})") from None
     return body.count(b"\n")
