@@ -38,16 +38,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from kg.model.errors import UsageError
-from kg.reasoning.predict import (
-    Perturbation,
-    Prediction,
-    as_printed_excluded,
-    parse_direction,
-    predict,
-)
+from kg.reasoning.predict import Perturbation, Prediction, parse_direction, predict, signed_view
 from kg.reasoning.reach import upstream
 from kg.reasoning.resolve import AmbiguousNameError, UnknownNameError, resolve
 from kg.reasoning.scores import Scorer, Weights
+from kg.reasoning.signed import SignedView
 
 if TYPE_CHECKING:
     from kg.store.knowledge import Knowledge
@@ -179,12 +174,13 @@ def explain(
         raise UsageError("the observation is empty")
     if any(s not in (1, -1) for s in observation.values()):
         raise UsageError("observed directions are +1 or -1")
-    keep = as_printed_excluded(kg, keep_evidence)  # predict() adds the same exclusion itself
+    scorer = Scorer(kg.mechanisms, kg.evidence, weights)
+    view = signed_view(kg, keep_evidence, scorer)
     diseases = kg.nodes_of_type("Disease")
     reached: dict[str, tuple[int, int]] = {}  # candidate -> (observed nodes reached, min hops)
     for node in observation:
         for reach in upstream(
-            kg.mechanisms, node, max_hops=max_hops, keep_evidence=keep, no_pass_through=diseases
+            kg.mechanisms, node, max_hops=max_hops, no_pass_through=diseases, view=view
         ):
             count, hops = reached.get(reach.node, (0, max_hops + 1))
             reached[reach.node] = (count + 1, min(hops, reach.hops))
@@ -196,13 +192,12 @@ def explain(
     candidates.sort(key=lambda n: (-reached[n][0], reached[n][1], n))
     truncated = len(candidates) > max_candidates
     candidates = candidates[:max_candidates]
-    scorer = Scorer(kg.mechanisms, kg.evidence, weights)
     found = [
         _test(
             kg,
             node,
             observation,
-            keep=keep_evidence,
+            view=view,
             scorer=scorer,
             max_hops=max_hops,
             paths_per_target=paths_per_target,
@@ -222,7 +217,7 @@ def _test(
     node: str,
     observation: Mapping[str, int],
     *,
-    keep: Callable[[str], bool] | None,
+    view: SignedView,
     scorer: Scorer,
     max_hops: int,
     paths_per_target: int,
@@ -234,7 +229,7 @@ def _test(
         [Perturbation(node, 1)],
         outcomes=targets,
         max_hops=max_hops,
-        keep_evidence=keep,
+        view=view,
         scorer=scorer,
         paths_per_target=paths_per_target,
         time_limit=time_limit,

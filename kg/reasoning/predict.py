@@ -37,7 +37,7 @@ from kg.model.errors import UsageError
 from kg.reasoning.paths import Trace, trace
 from kg.reasoning.reach import downstream
 from kg.reasoning.scores import Score, Scorer, Weights
-from kg.reasoning.signed import MechanismPath
+from kg.reasoning.signed import MechanismPath, SignedView
 
 if TYPE_CHECKING:
     from kg.store.knowledge import Knowledge
@@ -51,6 +51,7 @@ __all__ = [
     "Support",
     "parse_direction",
     "predict",
+    "signed_view",
 ]
 
 #: Entity types reported when no outcome is named.
@@ -147,14 +148,14 @@ def as_printed_excluded(kg: Knowledge, keep: Callable[[str], bool] | None) -> Ca
 def _targets(
     kg: Knowledge,
     perturbations: Sequence[Perturbation],
-    keep: Callable[[str], bool],
+    view: SignedView,
     max_hops: int,
     diseases: set[str],
 ) -> list[str]:
     found: set[str] = set()
     for p in perturbations:
         for reach in downstream(
-            kg.mechanisms, p.node, max_hops=max_hops, keep_evidence=keep, no_pass_through=diseases
+            kg.mechanisms, p.node, max_hops=max_hops, no_pass_through=diseases, view=view
         ):
             if kg.mechanisms.nodes[reach.node].get("type") in OUTCOME_TYPES:
                 found.add(reach.node)
@@ -173,12 +174,15 @@ def predict(
     paths_per_target: int = 20,
     time_limit: float = 2.0,
     through_disease: bool = False,
+    view: SignedView | None = None,
 ) -> Forecast:
     """The predicted direction of each target (module docstring: the semantics).
 
     ``outcomes`` are node ids (default: every process and disease reached). At most
     ``paths_per_target`` paths per perturbation and target are scored: the search's best
-    (fewest hops, then best evidenced by the same score).
+    (fewest hops, then best evidenced by the same score). ``view`` reuses a signed view
+    built with :func:`signed_view` for the same filters (``keep_evidence``, ``weights`` and
+    ``scorer`` then only score, they do not filter).
     """
     chosen = tuple(dict.fromkeys(perturbations))
     if not chosen:
@@ -187,12 +191,11 @@ def predict(
         raise UsageError("an entity is perturbed both up and down")
     if max_hops < 1:
         raise UsageError("--max-hops must be at least 1")
-    keep = as_printed_excluded(kg, keep_evidence)
     scorer = scorer or Scorer(kg.mechanisms, kg.evidence, weights)
+    view = view or signed_view(kg, keep_evidence, scorer)
     diseases = set() if through_disease else kg.nodes_of_type("Disease")
     named = list(dict.fromkeys(outcomes))
-    targets = named or _targets(kg, chosen, keep, max_hops, diseases)
-    weight = scorer.as_weights()
+    targets = named or _targets(kg, chosen, view, max_hops, diseases)
     predictions, unreached = [], []
     for target in targets:
         supports: list[Support] = []
@@ -208,10 +211,9 @@ def predict(
                     target,
                     max_hops=max_hops,
                     limit=paths_per_target,
-                    keep_evidence=keep,
-                    evidence_weight=weight,
                     time_limit=time_limit,
                     no_pass_through=diseases,
+                    view=view,
                 )
             except UsageError:  # e.g. the two overlap in the entity hierarchy: no path
                 continue
@@ -230,6 +232,16 @@ def predict(
     if not named:
         predictions.sort(key=lambda r: (-r.score, r.node))
     return Forecast(chosen, tuple(predictions), tuple(unreached) if named else ())
+
+
+def signed_view(
+    kg: Knowledge, keep_evidence: Callable[[str], bool] | None, scorer: Scorer
+) -> SignedView:
+    """The signed view predict and explain search: as-printed evidence left out, the
+    evidence scores as the search's weights (one view serves many searches)."""
+    return SignedView(
+        kg.mechanisms, as_printed_excluded(kg, keep_evidence), scorer.as_weights(), kg.evidence
+    )
 
 
 def _counts(result: Trace) -> list[tuple[str, int]]:
