@@ -90,7 +90,7 @@ def trace(
     evidence: Evidence = "curated",
     through_disease: bool = False,
     time_limit: float = 5.0,
-    coherence: Coherence = "any",
+    coherence: Coherence = "cell-type",
     exact: bool = False,
 ) -> Trace:
     """Signed paths from ``source`` to ``target``, as ``kg trace`` finds them.

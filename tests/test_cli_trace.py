@@ -209,7 +209,9 @@ def test_disease_nodes_are_not_relayed_unless_asked() -> None:
     default = _paths(_json("trace", "miR-21", "apoptosis"))
     assert default
     assert all("IVDD" not in p[1:-1] for p in default)
-    through = _paths(_json("trace", "miR-21", "apoptosis", "--through-disease"))
+    through = _paths(
+        _json("trace", "miR-21", "apoptosis", "--through-disease", "--coherence", "any")
+    )
     assert any("IVDD" in p[1:-1] for p in through)
     down = _json("downstream", "miR-21")
     assert all("IVDD" not in [n["id"] for n in r["path"]["nodes"]][1:-1] for r in down["results"])
@@ -276,7 +278,9 @@ def test_summary_counts_paths_of_each_effect_over_all_simple_paths() -> None:
 
 
 def test_coherence_option_keeps_only_coherent_paths() -> None:
-    anything = _json("trace", "BM-MSC-derived exosomes", "apoptosis", "--limit", "50")
+    anything = _json(
+        "trace", "BM-MSC-derived exosomes", "apoptosis", "--limit", "50", "--coherence", "any"
+    )
     study = _json("trace", "BM-MSC-derived exosomes", "apoptosis", "--coherence", "study",
                   "--limit", "50")  # fmt: skip
     assert study["paths"]
@@ -299,3 +303,25 @@ def test_evidence_choices_and_exact_are_accepted() -> None:
     assert all(e["level"] != "inferred" for e in _all_evidence(stated))
     reach = _json("downstream", "miR-21", "--evidence", "all", "--exact")
     assert set(reach) >= {"query", "direction", "kinds", "as_printed_left_out", "results"}
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [("MSC-derived exosomes", "IVDD"), ("BM-MSC-derived exosomes", "apoptosis")],
+)
+def test_the_review_s_central_claims_answer_one_way(source: str, target: str) -> None:
+    """By default (coherent paths, curated readings) the therapy decreases the outcome;
+    what the default left out is counted, and --coherence any / --evidence all show it."""
+    default = _json("trace", source, target)
+    summary = default["summary"]
+    assert summary["net_effect"] == "decreases"
+    assert not any(p["through_as_printed"] for p in default["paths"])
+    assert all(e["level"] != "as-printed" for e in _all_evidence(default))
+    left = {s["net_effect"]: s["count"] for s in summary["stitched_left_out"]}
+    assert left.get("increases", 0) > 0, "the stitched increasing paths are counted"
+    stitched = _json("trace", source, target, "--coherence", "any")["summary"]
+    assert stitched["net_effect"] == "mixed"
+    assert stitched["paths_by_effect"]["increases"]["count"] == left["increases"]
+    printed = _json("trace", source, target, "--evidence", "all", "--limit", "200")
+    marked = [p for p in printed["paths"] if p["through_as_printed"]]
+    assert marked, "with --evidence all the as-printed paths appear, marked"

@@ -47,8 +47,16 @@ def data_option(verb: str = "query") -> Callable[[Any], Any]:
     )
 
 
-def filter_options(func: Any) -> Any:
-    """``--cell-type``, ``--species``, ``--study-type`` and ``--evidence``."""
+def filter_options(func: Any = None, *, evidence: str = "curated") -> Callable[..., Any]:
+    """``--cell-type``, ``--species``, ``--study-type`` and ``--evidence`` (default
+    ``evidence``): ``@filter_options``, or ``@filter_options(evidence="all")`` for a command
+    that shows as-printed readings by default (the HTML page marks them)."""
+    if func is None:
+
+        def decorate(f: Any) -> Any:
+            return filter_options(f, evidence=evidence)
+
+        return decorate
     options = [
         click.option(
             "--cell-type", multiple=True, help="Keep evidence in this cell type (repeatable)."
@@ -65,7 +73,7 @@ def filter_options(func: Any) -> Any:
         click.option(
             "--evidence",
             type=click.Choice(["curated", "stated", "all"]),
-            default="curated",
+            default=evidence,
             show_default=True,
             help="'curated': stated, corrected and curator-inferred evidence (as-printed "
             "readings left out and counted); 'stated': only stated and corrected; 'all': "
@@ -74,7 +82,7 @@ def filter_options(func: Any) -> Any:
     ]
     for option in reversed(options):
         func = option(func)
-    return func
+    return cast("Callable[..., Any]", func)
 
 
 def evidence_keep(

@@ -31,7 +31,7 @@ __all__ = ["COMMANDS"]
     type=click.IntRange(0, 10),
     help="With --focus: how many edges away from it to show.",
 )
-@filter_options
+@filter_options(evidence="all")
 @data_option("draw")
 def viz(
     *,

@@ -40,7 +40,10 @@ class Trace:
     entities the search included. ``left_out``: as-printed assertions between source and
     target within the bound that the evidence filter left out. ``within_one_study``: when
     the answer is mixed, the net effects over the paths one study supports (what
-    ``--coherence study`` would answer), else None.
+    ``--coherence study`` would answer), else None. ``stitched``: with a coherence filter,
+    the paths of each effect it left out because no one study or cell type supports all
+    their hops, as (effect, number, exact); None when not counted (no filter, or time ran
+    out).
     """
 
     source: str
@@ -58,6 +61,7 @@ class Trace:
     coherence: CoherenceFilter = "any"
     max_hops: int = 5
     within_one_study: tuple[Effect, ...] | None = None
+    stitched: tuple[tuple[Effect, int, bool], ...] | None = None
 
     @property
     def found(self) -> int:
@@ -120,10 +124,12 @@ def trace(
     passes disease nodes: "miR-21 ⊣ IVDD → TNF" is a feedback loop, not a mechanism).
     Unless ``exact``, a query end also stands for its kinds (``kindOf`` edges).
     ``coherence`` keeps only paths supported within one study (``study``) or within one
-    study or cell type (``cell-type``). ``evidence`` (the records) gives each path its
-    coherence and marks as-printed hops. ``view`` reuses a :class:`SignedView` built for
-    the same graph and filters (``keep_evidence``, ``evidence_weight`` and ``evidence``
-    are then ignored). ``time_limit`` bounds the search; the result says when it was hit.
+    study or cell type (``cell-type``, the default: a chain no single context supports is
+    left out, and counted in ``stitched``); ``any`` keeps every path. ``evidence`` (the
+    records) gives each path its coherence and marks as-printed hops. ``view`` reuses a
+    :class:`SignedView` built for the same graph and filters (``keep_evidence``,
+    ``evidence_weight`` and ``evidence`` are then ignored). ``time_limit`` bounds the
+    search; the result says when it was hit.
 
     Example:
         >>> from kg.store.knowledge import load_knowledge
@@ -166,6 +172,11 @@ def trace(
     within: tuple[Effect, ...] | None = None
     if reason is None and coherence == "any" and len(tracer.reachable) > 1 and base.evidence:
         within = _within_one_study(base, query, tracer.deadline, (source, target), limit)
+    stitched = None
+    if reason is None and coherence != "any":
+        stitched = _stitched(
+            base, query, tracer.deadline, (source, target), counts, count_limit=count_limit
+        )
     return Trace(
         source,
         target,
@@ -182,7 +193,34 @@ def trace(
         coherence=coherence,
         max_hops=max_hops,
         within_one_study=within,
+        stitched=stitched,
     )
+
+
+def _stitched(
+    base: SignedView,
+    query: Query,
+    deadline: Deadline,
+    ends: tuple[str, str],
+    kept: tuple[tuple[Effect, int, bool], ...],
+    *,
+    count_limit: int,
+) -> tuple[tuple[Effect, int, bool], ...] | None:
+    """Paths of each effect a coherence filter left out: all paths (``--coherence any``)
+    minus those it kept, as (effect, number, exact); None if time ran out."""
+    tracer = Tracer(base, query, deadline, ends, "any")
+    try:
+        tracer.decide(1)
+        everything = tracer.count(count_limit)
+    except TimeLimitError:
+        return None
+    shown = {effect: (n, exact) for effect, n, exact in kept}
+    left = []
+    for effect, n, exact in everything:
+        n_kept, kept_exact = shown.get(effect, (0, True))
+        if n > n_kept:  # a lower bound when either count is one
+            left.append((effect, n - n_kept, exact and kept_exact))
+    return tuple(left)
 
 
 def _within_one_study(

@@ -144,6 +144,14 @@ def trace_json(kg: Knowledge, result: Trace) -> dict[str, Any]:
                 "count": len(result.left_out),
                 "assertions": list(result.left_out),
             },
+            "stitched_left_out": (
+                None
+                if result.stitched is None
+                else [
+                    {"net_effect": effect, "count": n, "exact": exact}
+                    for effect, n, exact in result.stitched
+                ]
+            ),
             "net_effects_within_one_study": (
                 None if result.within_one_study is None else list(result.within_one_study)
             ),
@@ -177,8 +185,11 @@ def _head(kg: Knowledge, result: Trace) -> str:
         return f"{src} → {tgt}: net effect {str(result.net_effect).upper()} ({agree})"
     parts = []
     for effect in EFFECTS:
-        shown = ", ".join(map(str, result.paths_with(effect))) or "none shown"
-        parts.append(f"{effect}: {_paths_word(result, effect)}, shown {shown}")
+        shown = ", ".join(map(str, result.paths_with(effect)))
+        parts.append(
+            f"{effect}: {_paths_word(result, effect)}, "
+            + (f"shown {shown}" if shown else "none shown")
+        )
     return f"{src} → {tgt}: net effect MIXED {within} ({'; '.join(parts)})"
 
 
@@ -201,9 +212,15 @@ def _notes(kg: Knowledge, result: Trace) -> list[str]:
         )
     if result.coherence == "study":
         lines.append("only paths whose hops one study supports (--coherence study)")
-    elif result.coherence == "cell-type":
+    if result.stitched:
+        parts = [
+            f"{n if exact else f'at least {n}'} {'path' if (n, exact) == (1, True) else 'paths'}"
+            f" that {effect[:-1]}"
+            for effect, n, exact in result.stitched
+        ]
         lines.append(
-            "only paths whose hops one study or one cell type supports (--coherence cell-type)"
+            f"left out {' and '.join(parts)} stitched across studies and cell types "
+            "(no one context supports every hop); --coherence any shows them"
         )
     if result.truncated:
         lines.append(f"search cut short: {result.reason}")
