@@ -6,9 +6,10 @@ The semantics, in one place (``kg predict``, :func:`kg.predict` and ``kg explain
 2. **Targets** are the named outcomes, or else every biological process and disease reached
    within ``max_hops`` signed, causal hops (the same search as ``kg downstream``; paths do
    not pass *through* disease nodes, and as-printed evidence is left out).
-3. For each perturbation and target, the paths are those of ``kg trace`` (simple, so
-   coherent: no node twice; bounded by hops, paths and time). Each path votes for
-   *direction × product of its signs* (up or down) with its evidence score
+3. For each perturbation and target, the paths are those of ``kg trace`` (simple: no node
+   twice; bounded by hops and time; a general entity stands for its kinds; any context, a
+   path whose hops share no species is marked by the score's cross-context factor). Each
+   path votes for *direction × product of its signs* (up or down) with its evidence score
    (:mod:`kg.reasoning.scores`).
 4. Per target, the score of a side (up, down) is 1 − Π(1 − bₚ) over the perturbations,
    bₚ being the best score of perturbation p's paths on that side: several perturbations
