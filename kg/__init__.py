@@ -28,8 +28,12 @@ from kg.model import __version__
 
 if TYPE_CHECKING:  # `import kg` stays cheap: the layers are imported when a function runs
     from kg.reasoning.conflicts import Conflict
+    from kg.reasoning.explain import Explanation
     from kg.reasoning.paths import Trace
+    from kg.reasoning.predict import Forecast
     from kg.reasoning.reach import Reach
+    from kg.reasoning.scores import Score
+    from kg.reasoning.signed import Hop, MechanismPath
     from kg.store.knowledge import Knowledge
     from kg.store.sparql import Result
 
@@ -37,8 +41,11 @@ __all__ = [
     "__version__",
     "conflicts",
     "downstream",
+    "explain",
     "load",
+    "predict",
     "resolve",
+    "score",
     "sparql",
     "trace",
     "upstream",
@@ -184,6 +191,104 @@ def conflicts(graph: Knowledge) -> list[Conflict]:
     from kg.store.knowledge import load_rdf
 
     return run(load_rdf(graph.paths), graph.mechanisms, graph.evidence)
+
+
+Change = str | tuple[str, str | int]
+
+
+def _changes(graph: Knowledge, changes: Iterable[Change]) -> list[tuple[str, int]]:
+    """``"miR-21=up"`` or ``("miR-21", "up")`` / ``("miR-21", 1)`` as (node id, ±1)."""
+    from kg.reasoning.predict import parse_direction
+
+    parsed = []
+    for change in changes:
+        name, word = change.rsplit("=", 1) if isinstance(change, str) else change
+        parsed.append((resolve(graph, name.strip()), parse_direction(str(word))))
+    return parsed
+
+
+def predict(
+    graph: Knowledge,
+    perturbations: Iterable[Change],
+    *,
+    outcomes: Iterable[str] = (),
+    max_hops: int = 4,
+    evidence: Evidence = "all",
+    weights: Path | str | None = None,
+    through_disease: bool = False,
+) -> Forecast:
+    """The predicted direction of every process and disease the perturbations reach (or of
+    ``outcomes``), as ``kg predict`` gives it (semantics: :mod:`kg.reasoning.predict`).
+
+    >>> import kg
+    >>> kg.predict(kg.load(), ["miR-21=up"], outcomes=["apoptosis"]).predictions[0].direction
+    'down'
+    """
+    from kg.reasoning.predict import Perturbation
+    from kg.reasoning.predict import predict as run
+    from kg.reasoning.scores import load_weights
+    from kg.store.knowledge import evidence_filter
+
+    return run(
+        graph,
+        [Perturbation(node, sign) for node, sign in _changes(graph, perturbations)],
+        outcomes=[resolve(graph, o) for o in outcomes],
+        max_hops=max_hops,
+        keep_evidence=evidence_filter(graph.evidence, stated_only=evidence == "stated"),
+        weights=load_weights(weights),
+        through_disease=through_disease,
+    )
+
+
+def explain(
+    graph: Knowledge,
+    observation: Iterable[Change],
+    *,
+    want: bool = False,
+    max_hops: int = 3,
+    evidence: Evidence = "all",
+    weights: Path | str | None = None,
+) -> Explanation:
+    """Upstream regulators ranked by how well they explain ``observation`` (``"MMP3=down"``
+    ...), or with ``want=True`` interventions for that change, as ``kg explain`` ranks them.
+    Unlike the command, every name must resolve here."""
+    from kg.reasoning.explain import explain as run
+    from kg.reasoning.scores import load_weights
+    from kg.store.knowledge import evidence_filter
+
+    observed: dict[str, int] = {}
+    for node, sign in _changes(graph, observation):
+        observed[node] = sign
+    return run(
+        graph,
+        observed,
+        mode="want" if want else "explain",
+        max_hops=max_hops,
+        keep_evidence=evidence_filter(graph.evidence, stated_only=evidence == "stated"),
+        weights=load_weights(weights),
+    )
+
+
+def score(
+    graph: Knowledge, item: str | Hop | MechanismPath, *, weights: Path | str | None = None
+) -> Score:
+    """The evidence score, with its breakdown, of an evidence id, a hop or a path
+    (:mod:`kg.reasoning.scores`).
+
+    >>> import kg
+    >>> graph = kg.load()
+    >>> kg.score(graph, kg.trace(graph, "miR-21", "PTEN").paths[0]).kind
+    'path'
+    """
+    from kg.reasoning.scores import Scorer, load_weights
+    from kg.reasoning.signed import Hop
+
+    scorer = Scorer(graph.mechanisms, graph.evidence, load_weights(weights))
+    if isinstance(item, str):
+        return scorer.evidence(item)
+    if isinstance(item, Hop):
+        return scorer.hop(item)
+    return scorer.path(item)
 
 
 def sparql(

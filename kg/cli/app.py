@@ -115,6 +115,7 @@ def cli() -> None:
 def _register() -> None:
     from kg.cli.curation import COMMANDS as CURATION_COMMANDS
     from kg.cli.export import COMMANDS as EXPORT_COMMANDS
+    from kg.cli.predict import COMMANDS as PREDICT_COMMANDS
     from kg.cli.reasoning import COMMANDS as REASONING_COMMANDS
     from kg.cli.sparql import COMMANDS as SPARQL_COMMANDS
     from kg.cli.viz import COMMANDS as VIZ_COMMANDS
@@ -125,6 +126,7 @@ def _register() -> None:
         *SPARQL_COMMANDS,
         *VIZ_COMMANDS,
         *EXPORT_COMMANDS,
+        *PREDICT_COMMANDS,
     ):
         cli.add_command(command)
 
