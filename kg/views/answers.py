@@ -214,8 +214,8 @@ def _notes(kg: Knowledge, result: Trace) -> list[str]:
         lines.append("only paths whose hops one study supports (--coherence study)")
     if result.stitched:
         parts = [
-            f"{n if exact else f'at least {n}'} {'path' if (n, exact) == (1, True) else 'paths'}"
-            f" that {effect[:-1]}"
+            f"{n if exact else f'at least {n}'} "
+            + ("path that " + effect if (n, exact) == (1, True) else "paths that " + effect[:-1])
             for effect, n, exact in result.stitched
         ]
         lines.append(
