@@ -27,7 +27,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-__all__ = ["Check", "Compiled", "compile_shapes", "pyshacl_results", "run"]
+__all__ = ["Check", "Compiled", "compile_shapes", "node_shapes", "pyshacl_results", "run"]
 
 Focus = ox.NamedNode | ox.BlankNode | ox.Literal | str
 Result = tuple[Focus, str | None, URIRef | None]  # focus node, message, path
@@ -227,14 +227,18 @@ def _node_shape(shapes: Graph, shape: Node) -> list[Check | Alternatives]:
     return checks
 
 
+def node_shapes(shapes: Graph) -> list[Node]:
+    """The active node shapes of ``shapes`` (typed sh:NodeShape, or with a target)."""
+    nodes = set(shapes.subjects(RDF.type, SH.NodeShape))
+    nodes |= {s for t in _TARGETS for s in shapes.subjects(t, None)}
+    active = (n for n in nodes if shapes.value(n, SH.deactivated) != Literal(True))
+    return sorted(active, key=str)
+
+
 def compile_shapes(shapes: Graph) -> Compiled:
     """Compile every node shape of ``shapes`` that this module supports."""
     compiled = Compiled()
-    nodes = set(shapes.subjects(RDF.type, SH.NodeShape))
-    nodes |= {s for t in _TARGETS for s in shapes.subjects(t, None)}
-    for shape in sorted(nodes, key=str):
-        if shapes.value(shape, SH.deactivated) == Literal(True):
-            continue
+    for shape in node_shapes(shapes):
         try:
             compiled.checks.extend(_node_shape(shapes, shape))
         except (UnsupportedError, ValueError, TypeError):

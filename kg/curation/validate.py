@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -29,7 +29,9 @@ from kg.model.names import name_key
 from kg.model.review import find_quote, normalise
 from kg.store import quads, rdf
 
-__all__ = ["Problem", "Report", "validate", "validate_graph"]
+__all__ = ["Engine", "Problem", "Report", "validate", "validate_graph"]
+
+Engine = Literal["compiled", "pyshacl"]
 
 _BAD_IRI = re.compile(r"[\s<>\"{}|^`\\]")
 
@@ -73,8 +75,12 @@ def validate(
     *,
     review_text: str | None = None,
     tables: IdentifierTables | None = None,
+    engine: Engine = "compiled",
 ) -> Report:
     """Validate Turtle files (default: the shipped data) together with the ontology.
+
+    ``engine="pyshacl"`` checks the SHACL shapes with pyshacl instead of compiling them
+    (slow at scale; to compare the two, as ``tests/test_validate.py`` and the benchmarks do).
 
     Example:
         >>> report = validate()
@@ -92,7 +98,9 @@ def validate(
     if problems:
         return Report(files, tuple(problems), _triples(store))
     text = review_text if review_text is not None else shipped.review_text_file().read_text("utf-8")
-    problems = _validate_store(store, review_text=text, tables=tables or load_tables())
+    problems = _validate_store(
+        store, review_text=text, tables=tables or load_tables(), engine=engine
+    )
     return Report(files, tuple(problems), _triples(store))
 
 
@@ -127,11 +135,11 @@ def _select(store: ox.Store, query: str, *, union: bool = False) -> list[tuple[A
 
 
 def _validate_store(
-    store: ox.Store, *, review_text: str, tables: IdentifierTables
+    store: ox.Store, *, review_text: str, tables: IdentifierTables, engine: Engine = "compiled"
 ) -> list[Problem]:
     _load(store, shipped.ontology_file(), _ONTOLOGY)
     names = rdf.new_graph()
-    problems = _shacl(store, names)
+    problems = _shacl(store, names, engine)
     problems += _quotes(store, normalise(review_text), names)
     problems += _identifiers(store, tables, names)
     problems += _iris(store)
@@ -148,9 +156,11 @@ def _name(names: Graph, node: object) -> str:
     return str(getattr(node, "value", node))
 
 
-def _shacl(store: ox.Store, names: Graph) -> list[Problem]:
+def _shacl(store: ox.Store, names: Graph, engine: Engine) -> list[Problem]:
     shapes = rdf.load([shipped.shapes_file()])
     compiled = shacl.compile_shapes(shapes)
+    if engine == "pyshacl":
+        compiled = shacl.Compiled([], shacl.node_shapes(shapes))
     results: list[shacl.Result] = list(shacl.run(store, compiled.checks))
     if compiled.uncompiled:
         results += shacl.pyshacl_results(store, shapes, compiled.uncompiled)
