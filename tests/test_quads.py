@@ -101,12 +101,12 @@ def test_views_equal_on_generated_data(
 
 
 def test_iris_match_the_vocabulary() -> None:
-    assert quads.KG == str(vocab.KG._NS)
-    assert quads.ENTITY == str(vocab.ENTITY)
-    assert quads.ASSERTION == str(vocab.ASSERTION)
-    assert quads.EVIDENCE == str(vocab.EVIDENCE)
-    assert quads.STUDY == str(vocab.STUDY)
-    assert quads.REFERENCE == str(vocab.REFERENCE)
+    assert str(vocab.KG._NS) == quads.KG
+    assert str(vocab.ENTITY) == quads.ENTITY
+    assert str(vocab.ASSERTION) == quads.ASSERTION
+    assert str(vocab.EVIDENCE) == quads.EVIDENCE
+    assert str(vocab.STUDY) == quads.STUDY
+    assert str(vocab.REFERENCE) == quads.REFERENCE
     for prefix in ("rdf", "rdfs", "skos", "dcterms"):
         assert getattr(quads, prefix.upper()) == vocab.PREFIXES[prefix]
 
