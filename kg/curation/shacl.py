@@ -31,8 +31,11 @@ __all__ = ["Check", "Compiled", "compile_shapes", "node_shapes", "pyshacl_result
 
 Focus = ox.NamedNode | ox.BlankNode | ox.Literal | str
 Result = tuple[Focus, str | None, URIRef | None]  # focus node, message, path
-_INSTANCE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/"
-_INSTANCE += "<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
+_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+_SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
+# "The classes C and its subclasses", filled in by run() from the graph itself: a SHACL
+# instance of C is a node whose rdf:type is one of them (cheaper than the property path).
+_CLASSES = re.compile(r"\{(CLASSES|CLASSLIST) (<[^>]*>)\}")
 _SHAPE_KEYS = {RDF.type, SH.message, SH.name, SH.description, SH.severity, SH.order, SH.group}
 _TARGETS = {SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf}
 _VALUE_KEYS = {SH["class"], SH.datatype, SH["in"], SH.pattern, SH.flags, SH.minLength,
@@ -93,7 +96,7 @@ def _target(shapes: Graph, shape: Node) -> str:
     parts = []
     for kind, value in ((k, v) for k in _TARGETS for v in shapes.objects(shape, k)):
         if kind == SH.targetClass:
-            parts.append(f"?this {_INSTANCE} {_term(value)} .")
+            parts.append(f"VALUES ?k {{ {{CLASSES {_term(value)}}} }} ?this {_TYPE} ?k .")
         elif kind == SH.targetNode:
             parts.append(f"VALUES ?this {{ {_term(value)} }}")
         elif kind == SH.targetSubjectsOf:
@@ -110,7 +113,8 @@ def _value_violation(shapes: Graph, prop: Node) -> str | None:
     """A FILTER expression true for a value node ``?v`` that breaks a value constraint."""
     tests = []
     for cls in shapes.objects(prop, SH["class"]):
-        tests.append(f"NOT EXISTS {{ ?v {_INSTANCE} {_term(cls)} }}")
+        classes = f"{{CLASSLIST {_term(cls)}}}"
+        tests.append(f"NOT EXISTS {{ ?v {_TYPE} ?t FILTER(?t IN ({classes})) }}")
     for datatype in shapes.objects(prop, SH.datatype):
         test = f"!isLiteral(?v) || !sameTerm(DATATYPE(?v), {_term(datatype)})"
         lexical = {XSD.integer: "^[+-]?[0-9]+$", XSD.boolean: "^(true|false|1|0)$"}
@@ -246,22 +250,34 @@ def compile_shapes(shapes: Graph) -> Compiled:
     return compiled
 
 
-def _focus(store: ox.Store, check: Check) -> set[Focus]:
-    solutions = store.query(check.query, use_default_graph_as_union=True)
+def _subclasses(store: ox.Store, match: re.Match[str], known: dict[str, list[str]]) -> str:
+    kind, cls = match.groups()
+    if cls not in known:
+        query = f"SELECT DISTINCT ?k WHERE {{ ?k {_SUBCLASS}* {cls} FILTER(isIRI(?k)) }}"
+        found = store.query(query, use_default_graph_as_union=True)
+        assert isinstance(found, ox.QuerySolutions)  # a SELECT
+        known[cls] = sorted({str(row[0]) for row in found} | {cls})
+    return (" " if kind == "CLASSES" else ", ").join(known[cls])
+
+
+def _focus(store: ox.Store, check: Check, known: dict[str, list[str]]) -> set[Focus]:
+    query = _CLASSES.sub(lambda m: _subclasses(store, m, known), check.query)
+    solutions = store.query(query, use_default_graph_as_union=True)
     assert isinstance(solutions, ox.QuerySolutions)  # compiled SELECTs only
     return {row[0] for row in solutions if row[0] is not None}
 
 
 def run(store: ox.Store, checks: list[Check | Alternatives]) -> Iterator[Result]:
     """(focus node, message, path) of every violation of the compiled ``checks``."""
+    known: dict[str, list[str]] = {}
     for check in checks:
         if isinstance(check, Check):
-            for node in _focus(store, check):
+            for node in _focus(store, check, known):
                 yield node, check.message, check.path
             continue
         violators: set[Focus] | None = None
         for member in check.members:
-            broken: set[Focus] = set().union(*(_focus(store, c) for c in member))
+            broken: set[Focus] = set().union(*(_focus(store, c, known) for c in member))
             violators = broken if violators is None else violators & broken
         for node in violators or ():
             yield node, check.message, None
