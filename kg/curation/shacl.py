@@ -302,8 +302,8 @@ def pyshacl_results(store: ox.Store, shapes: Graph, only: list[Node]) -> list[Re
                 todo.append(o)
     data = Graph()
     for name in {q.graph_name for q in store}:
-        dump = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name)
-        data.parse(data=dump, format="nt")
+        dump = store.dump(format=ox.RdfFormat.TURTLE, from_graph=name)
+        data.parse(data=dump, format="turtle")  # (rdflib's N-Triples parser refuses bad IRIs)
     _conforms, report, _text = shacl_validate(
         data, shacl_graph=subset, inference="none", allow_warnings=True
     )
