@@ -13,8 +13,9 @@ each ratio are run alternately in the same run, so that both see the same machin
 * **validate**: ``kg validate`` on the two files and ``planted.ttl`` (planted errors); at the
   ``--pyshacl`` scales, the same validation with pyshacl for the SHACL shapes, and whether
   both report the same problems;
-* **sparql**: each named query through ``kg sparql --named`` against a bare ``python`` that
-  bulk-loads the same files (data and ontology) into pyoxigraph and runs the same query text.
+* **sparql**: each named query through ``kg sparql --named --data ...`` against a bare
+  ``python`` that bulk-loads the same files into pyoxigraph and runs the same query text
+  (``kg sparql --data`` queries those files only, without the ontology, and so does this).
 
     python benchmarks/run.py [DIR] [--scales 1e4,1e5,1e6] [--pyshacl 1e4,1e5] [--json FILE]
 """
@@ -53,10 +54,9 @@ kg = load_knowledge([Path(p) for p in sys.argv[1:]])
 evidence_weights(kg.evidence)
 """
 DIRECT = """import sys, pyoxigraph as ox
-from kg.model import shipped
 from kg.store.sparql.named import named_query
 store = ox.Store()
-for path in [*sys.argv[2:], str(shipped.ontology_file())]:
+for path in sys.argv[2:]:
     store.bulk_load(path=path, format=ox.RdfFormat.TURTLE)
 result = store.query(named_query(sys.argv[1]).text)
 sys.stdout.buffer.write(result.serialize(format=ox.QueryResultsFormat.TSV))
