@@ -276,3 +276,29 @@ def test_the_key_covers_the_code_that_derives_the_views(
     before = knowledge._key(files)
     monkeypatch.setattr(knowledge, "_VIEW_CODE", (*knowledge._VIEW_CODE, "reasoning/paths.py"))
     assert knowledge._key(files) != before
+
+
+def test_add_edges_builds_what_networkx_builds() -> None:
+    import networkx as nx
+
+    edges: list[tuple[str, str, str, dict[str, object]]] = [
+        ("a", "b", "k1", {"sign": 1}),
+        ("a", "b", "k2", {"sign": -1}),
+        ("b", "a", "k3", {"sign": 1}),
+        ("c", "c", "k4", {"sign": 0}),
+        ("a", "b", "k1", {"extra": True}),
+    ]
+    ours, theirs = nx.MultiDiGraph(), nx.MultiDiGraph()
+    ours.add_node("z", label="isolated")
+    theirs.add_node("z", label="isolated")
+    cache.add_edges(ours, edges)
+    theirs.add_edges_from(edges)
+    assert nx.utils.graphs_equal(ours, theirs)
+    assert dict(ours.pred) == dict(theirs.pred)
+    assert list(ours.in_edges("b", keys=True, data=True)) == list(
+        theirs.in_edges("b", keys=True, data=True)
+    )
+    assert ours._succ["a"]["b"] is ours._pred["b"]["a"]
+    ours.remove_edge("a", "b", "k1")
+    assert not ours.has_edge("a", "b", "k1")
+    assert ours.has_edge("a", "b", "k2")
