@@ -200,8 +200,9 @@ def _identifiers(store: ox.Store, tables: IdentifierTables, names: Graph) -> lis
         ours.setdefault(entity, set()).add(name_key(name.value))
     problems = []
     query = "SELECT ?x ?r WHERE { GRAPH <urn:kg:validate:data> { ?x kg:xref ?r } }"
-    for entity, xref in _select(store, query):
-        curie = xref.value
+    xrefs = [(entity, xref.value) for entity, xref in _select(store, query)]
+    records = tables.lookup_many(c for _e, c in xrefs if c.partition(":")[0] in PREFIX_TABLES)
+    for entity, curie in xrefs:
         prefix = curie.partition(":")[0]
         where = _name(names, entity)
         if prefix not in PREFIX_TABLES:
@@ -209,7 +210,7 @@ def _identifiers(store: ox.Store, tables: IdentifierTables, names: Graph) -> lis
             message = f"{curie}: no table for prefix {prefix!r} (use {known})"
             problems.append(Problem("identifier", where, message))
             continue
-        record = tables.lookup(curie)
+        record = records.get(curie)
         if record is None:
             message = f"{curie}: unknown identifier, not in the {PREFIX_TABLES[prefix]} table"
             problems.append(Problem("identifier", where, message))
