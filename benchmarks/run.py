@@ -18,6 +18,7 @@ each ratio are run alternately in the same run, so that both see the same machin
   (``kg sparql --data`` queries those files only, without the ontology, and so does this).
 
     python benchmarks/run.py [DIR] [--scales 1e4,1e5,1e6] [--pyshacl 1e4,1e5] [--json FILE]
+        [--only loading|validate|sparql] [--no-sparql] [--skip-query NAME ...]
 """
 
 from __future__ import annotations
@@ -151,12 +152,12 @@ def bench_validate(label: str, files: list[str], pyshacl: bool) -> dict[str, Any
     return result
 
 
-def bench_sparql(label: str, files: list[str]) -> dict[str, Any]:
+def bench_sparql(label: str, files: list[str], skip: set[str]) -> dict[str, Any]:
     from kg.store.sparql.named import named_queries
 
     data = [arg for path in files for arg in ("--data", path)]
     result: dict[str, Any] = {}
-    for name in sorted(named_queries()):
+    for name in sorted(set(named_queries()) - skip):
         kg_runs, direct_runs = [], []
         for _ in range(SPARQL_RUNS[label]):
             command = [*KG, "sparql", "--named", name, "--format", "tsv", "--max-rows", "100000000"]
@@ -166,18 +167,23 @@ def bench_sparql(label: str, files: list[str]) -> dict[str, Any]:
     return result
 
 
-def bench_scale(directory: Path, label: str, *, pyshacl: bool, sparql: bool) -> dict[str, Any]:
+def bench_scale(
+    directory: Path, label: str, *, pyshacl: bool, sparql: bool, skip: set[str], only: str
+) -> dict[str, Any]:
     def say(text: str) -> None:
         print(f"[{label}] {text}", file=sys.stderr, flush=True)
 
     files = _files(directory)
-    say("bulk load / first call / repeated call")
-    result: dict[str, Any] = {"loading": bench_loading(label, files)}
-    say("kg validate" + (" and pyshacl" if pyshacl else ""))
-    result["validate"] = bench_validate(label, files, pyshacl)
-    if sparql:
+    result: dict[str, Any] = {}
+    if only in ("", "loading"):
+        say("bulk load / first call / repeated call")
+        result["loading"] = bench_loading(label, files)
+    if only in ("", "validate"):
+        say("kg validate" + (" and pyshacl" if pyshacl else ""))
+        result["validate"] = bench_validate(label, files, pyshacl)
+    if sparql and only in ("", "sparql"):
         say("kg sparql --named vs pyoxigraph")
-        result["sparql"] = bench_sparql(label, files)
+        result["sparql"] = bench_sparql(label, files, skip)
     return result
 
 
@@ -240,6 +246,8 @@ def main() -> None:
     parser.add_argument("--scales", default="1e4,1e5,1e6")
     parser.add_argument("--pyshacl", default="1e4,1e5", help="scales also validated by pyshacl")
     parser.add_argument("--no-sparql", action="store_true", help="skip the SPARQL comparison")
+    parser.add_argument("--skip-query", action="append", default=[], help="a named query")
+    parser.add_argument("--only", choices=["loading", "validate", "sparql"], default="")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     start = time.perf_counter()
@@ -251,6 +259,8 @@ def main() -> None:
             label,
             pyshacl=label in args.pyshacl.split(","),
             sparql=not args.no_sparql,
+            skip=set(args.skip_query),
+            only=args.only,
         )
         target.write_text(json.dumps(results, indent=2), encoding="utf-8")  # partial results
     results["total_seconds"] = time.perf_counter() - start
