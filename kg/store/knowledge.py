@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg import __version__
-from kg.model import shipped
+from kg.model import __version__, shipped
 from kg.model.errors import NotFoundError
 from kg.model.records import Evidence, Level, Reference, StudyType
 
