@@ -156,3 +156,14 @@ def test_a_shape_the_compiler_does_not_know_goes_to_pyshacl() -> None:
         ("<http://example.org/a>", "two ex:p"),
         ("<http://example.org/a>", "needs ex:v"),
     }
+
+
+def test_validate_graph_reports_what_validate_reports(tmp_path: Path) -> None:
+    from kg.curation.validate import validate_graph
+    from kg.model.identifiers import load_tables
+
+    path = tmp_path / "data.ttl"
+    path.write_text(PREFIXES + GOOD + "\n".join(PLANTED.values()), encoding="utf-8")
+    text = shipped.review_text_file().read_text(encoding="utf-8")
+    found = validate_graph(rdf.load([path]), review_text=text, tables=load_tables())
+    assert set(found) == set(validate([path]).problems)

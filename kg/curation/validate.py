@@ -107,9 +107,8 @@ def validate(
 def validate_graph(data: Graph, *, review_text: str, tables: IdentifierTables) -> list[Problem]:
     """All problems of an already-parsed data graph (the ontology is added here)."""
     store = ox.Store()
-    store.load(
-        data.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES, to_graph=_DATA
-    )
+    triples = data.serialize(format="nt", encoding="utf-8")
+    store.load(triples, ox.RdfFormat.N_TRIPLES, to_graph=_DATA, lenient=True)
     return _validate_store(store, review_text=review_text, tables=tables)
 
 
