@@ -10,10 +10,16 @@ are loaded) this writes, under OUT/<scale>/:
   (also power-law hubs), each with evidence citing PubMed ids, written through ``kg.io``; so
   miRNA -> gene -> pathway -> process chains exist for ``kg trace``.
 
+* ``planted.ttl`` - a few hundred triples with planted errors of every kind ``kg validate``
+  reports (SHACL, identifiers, terms, IRIs), so that validators can be compared on what they
+  find, not only on clean data (``benchmarks/run.py`` validates the three files together).
+
 ``--bad-demo`` also writes OUT/mirtarbase-100k-bad.tsv: 10^5 rows, three of them malformed.
 Deterministic (``--seed``). Never writes into the repository.
 
     python benchmarks/generate.py [OUT] [--scales 1e4,1e5,1e6] [--seed 7] [--bad-demo]
+
+Scale 1e7 (about 10^7 triples) is written only when asked for (``--scales 1e7``).
 """
 
 from __future__ import annotations
@@ -35,7 +41,9 @@ from kg.model.records import Assertion, Entity, Evidence, Relation, StudyType
 from kg.store import provenance, rdf
 
 DEFAULT_OUT = Path("/tmp/kg-bench")  # noqa: S108 - a scratch directory, by design
-SCALES = {"1e4": 10_000, "1e5": 100_000, "1e6": 1_000_000}
+SCALES = {"1e4": 10_000, "1e5": 100_000, "1e6": 1_000_000, "1e7": 10_000_000}
+DEFAULT_SCALES = "1e4,1e5,1e6"
+PLANTED = 20  # planted errors of each kind per scale
 # Measured triples per unit (see benchmarks/README.md): one miRTarBase row imports as about
 # 17 triples, one mechanism assertion as about 21. Half the triples come from each file.
 TRIPLES_PER_ROW = 17
@@ -186,10 +194,46 @@ def write_bad_demo(path: Path, rng: random.Random, rows: int = 100_000) -> list[
     return sorted(bad)
 
 
+_PLANTED_PREFIXES = """\
+@prefix kg: <https://w3id.org/kg-ivd/vocab#> .
+@prefix ent: <https://w3id.org/kg-ivd/entity/> .
+@prefix asr: <https://w3id.org/kg-ivd/assertion/> .
+@prefix ev: <https://w3id.org/kg-ivd/evidence/> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+"""
+
+
+def planted_errors(count: int = PLANTED) -> str:
+    """Turtle with ``count`` planted errors of each kind, on the synthetic entities."""
+    parts = [_PLANTED_PREFIXES]
+    for i in range(count):
+        gene, other = safe_id(gene_name(i)), safe_id(gene_name(i + 1))
+        parts.append(f"""
+asr:planted-a{i} a kg:Assertion ; rdf:subject ent:{gene} ; rdf:predicate kg:increases ;
+    rdf:object ent:pathway-0 .
+ent:{gene} kg:increases ent:pathway-0 .
+asr:planted-b{i} a kg:Assertion ; rdf:subject ent:{gene} ; rdf:predicate kg:decreases ;
+    rdf:object ent:{other} ; kg:evidence ev:planted-b{i} .
+ev:planted-b{i} a kg:Evidence ; kg:quote "planted {i}" ; kg:citationMismatch true ;
+    kg:reference <https://pubmed.ncbi.nlm.nih.gov/{20_000_000 + i}/> ;
+    kg:evidenceLevel kg:CuratorInferred ; kg:source "planted" ; kg:studyType kg:Stated .
+asr:planted-c{i} a kg:Assertion ; rdf:subject ent:{gene} ; rdf:predicate kg:increases ;
+    rdf:object ent:planted-ghost-{i} ; kg:evidence ev:planted-b{i} .
+ent:{gene} kg:increases ent:planted-ghost-{i} .
+ent:planted-gene-{i} a kg:GeneOrProtein ; rdfs:label "one" , "two" ; kg:xref "foo:{i}" ;
+    kg:plantedTerm "x" .
+ev:planted-d{i} a kg:Evidence ; kg:quote "not in the review {i}" ; kg:section "1" ;
+    kg:reference <https://pubmed.ncbi.nlm.nih.gov/{20_000_000 + i}/> ;
+    kg:citationMismatch false ; kg:evidenceLevel kg:Stated .
+<https://w3id.org/kg-ivd/entity/planted space {i}> rdfs:label "space" .""")
+    return "".join(parts)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", nargs="?", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--scales", default=",".join(SCALES))
+    parser.add_argument("--scales", default=DEFAULT_SCALES)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--bad-demo", action="store_true")
     args = parser.parse_args()
@@ -205,6 +249,7 @@ def main() -> None:
         rows = write_mirtarbase(directory / "mirtarbase.tsv", sizes, rng)
         count, graph = mechanism_graph(sizes, rng)
         rdf.write_turtle(graph, directory / "mechanisms.ttl")
+        (directory / "planted.ttl").write_text(planted_errors(), encoding="utf-8")
         print(
             f"{label}: {rows} miRTarBase rows, {count} mechanism assertions "
             f"({len(graph)} triples) in {time.perf_counter() - start:.1f} s -> {directory}"

@@ -51,7 +51,7 @@ def test_syntax_error_is_one_line_without_traceback(tmp_path: Path) -> None:
     result = _run("validate", str(bad))
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
-    assert lines == [f"{bad}:2: newline found in string literal"]
+    assert lines == [f"{bad}:2: Unexpected end of file (column 11)"]
     assert "Traceback" not in result.stderr + result.stdout
 
 

@@ -9,6 +9,7 @@ compares. Each table maps a CURIE to its preferred label and synonyms.
 from __future__ import annotations
 
 import gzip
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,12 +55,32 @@ class IdentifierTables:
             self._cache[stem] = _read(self.directory / f"{stem}.tsv.gz")
         return self._cache[stem].get(curie)
 
+    def lookup_many(self, curies: Iterable[str]) -> dict[str, Record]:
+        """The records of those ``curies`` the tables list, reading (for a table not loaded
+        yet) only their rows: one pass over each table that is needed.
 
-def _read(path: Path) -> dict[str, Record]:
+        Raises:
+            KeyError: a prefix has no table (see :data:`PREFIX_TABLES`).
+        """
+        wanted: dict[str, set[str]] = {}
+        for curie in curies:
+            wanted.setdefault(PREFIX_TABLES[curie.partition(":")[0]], set()).add(curie)
+        found: dict[str, Record] = {}
+        for stem, names in wanted.items():
+            table = self._cache.get(stem)
+            if table is None:
+                table = _read(self.directory / f"{stem}.tsv.gz", names)
+            found.update((c, table[c]) for c in names if c in table)
+        return found
+
+
+def _read(path: Path, only: set[str] | None = None) -> dict[str, Record]:
     records: dict[str, Record] = {}
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         next(handle)
         for line in handle:
+            if only is not None and line.partition("\t")[0] not in only:
+                continue
             curie, label, synonyms = line.rstrip("\n").split("\t")
             records[curie] = Record(curie, label, tuple(s for s in synonyms.split("|") if s))
     return records

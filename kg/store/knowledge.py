@@ -1,20 +1,21 @@
 """The graph loaded in the forms the queries need: the networkx mechanism view, evidence and
 reference records, and every entity's names (for resolving filter values).
 
-Deriving these from Turtle means parsing every file; a repeated call on unchanged data reads
-them from a cache instead, keyed by the SHA-256 of the files' content and of the kg code that
-derives the views, so an edited file (or an upgraded kg) is parsed again. The cache lives in
-``$KG_CACHE_DIR`` or ``$XDG_CACHE_HOME/kg`` (default ``~/.cache/kg``); ``KG_CACHE_DIR=off``
-disables it.
+The files are parsed by Oxigraph and the views derived from its store in one pass
+(:mod:`kg.store.quads`) into a view file (:mod:`kg.store.cache`). A repeated call on unchanged
+data opens that file instead of parsing: the cache is keyed by the SHA-256 of the files'
+content and of the kg code that derives the views, so an edited file (or an upgraded kg) is
+parsed again. Evidence records are read from the file's index when first asked for. The cache
+lives in ``$KG_CACHE_DIR`` or ``$XDG_CACHE_HOME/kg`` (default ``~/.cache/kg``), a directory
+that must be the user's own and writable by no one else (otherwise it is not used);
+``KG_CACHE_DIR=off`` disables it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
-import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,9 +24,11 @@ from kg.model import __version__, shipped
 from kg.model.errors import NotFoundError
 from kg.model.records import Evidence, Level, Reference, StudyType
 
-if TYPE_CHECKING:  # rdflib is imported only when the files must be parsed (a cache miss)
+if TYPE_CHECKING:  # rdflib is imported only where a user asks for an rdflib Graph
     import networkx as nx
     from rdflib import Graph
+
+    from kg.store.cache import Views
 
 __all__ = [
     "Knowledge",
@@ -45,7 +48,7 @@ class Knowledge:
     paths: tuple[Path, ...]
     mechanisms: nx.MultiDiGraph
     entities: nx.MultiDiGraph
-    evidence: dict[str, Evidence]
+    evidence: Mapping[str, Evidence]
     references: dict[int, Reference]
 
     def label(self, node: str) -> str:
@@ -89,9 +92,8 @@ def cache_dir() -> Path | None:
 # (a new Evidence field, say) must not be answered from a cache written by the old code.
 _VIEW_CODE = (
     "model/records.py",
-    "store/rdf.py",
-    "store/provenance.py",
-    "store/convert.py",
+    "store/quads.py",
+    "store/cache.py",
     "store/knowledge.py",
 )
 
@@ -124,46 +126,41 @@ def derive(graph: Graph, paths: tuple[Path, ...] = ()) -> Knowledge:
 def load_knowledge(paths: Sequence[Path] | None = None, *, cache: bool = True) -> Knowledge:
     """Load Turtle files (default: the shipped data) and derive the query views.
 
+    Raises:
+        NotFoundError: a file does not exist.
+        TurtleSyntaxError: a file does not parse (``file:line: message``).
+        KGError: an assertion uses a predicate that is not a kg relation.
+
     Example:
         >>> kg = load_knowledge()
         >>> kg.mechanisms.has_edge("miR-21", "PTEN"), kg.references[20].year
         (True, 2018)
     """
+    from kg.store import cache as views
+
     files = _files(paths)
     directory = cache_dir() if cache else None
-    target = directory / f"{_key(files)}.pickle" if directory else None
-    if target is not None and target.is_file():
-        try:
-            with target.open("rb") as handle:
-                views = pickle.load(handle)  # noqa: S301 - our own cache file, keyed by content
-            return Knowledge(files, *views)
-        except (OSError, pickle.UnpicklingError, EOFError, TypeError, AttributeError):
-            pass  # a broken or foreign cache entry: rebuild it below
-    from kg.store import rdf
+    if directory is not None and not views.private_directory(directory):
+        directory = None  # another user could write there: do not read or write entries
+    target = directory / f"{_key(files)}.sqlite" if directory is not None else None
+    db = views.open_entry(target) if target is not None else None
+    if db is None:
+        from kg.store import quads
 
-    knowledge = derive(rdf.load(files), files)
-    if target is not None:
-        _store(
-            target,
-            (knowledge.mechanisms, knowledge.entities, knowledge.evidence, knowledge.references),
-        )
-    return knowledge
+        db = views.build(quads.open_store(files))
+        if target is not None:
+            views.save(db, target)
+    where = str(target) if target is not None else "(in memory)"
+    return _knowledge(views.Views(db, where), files)
 
 
-def _store(target: Path, views: object) -> None:
-    """Write the cache entry atomically; a cache that cannot be written is simply skipped."""
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(views, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, target)
-    except OSError:
-        return
+def _knowledge(views: Views, files: tuple[Path, ...]) -> Knowledge:
+    mechanisms, entities = views.graphs()
+    return Knowledge(files, mechanisms, entities, views.evidence(), views.references())
 
 
 def evidence_filter(
-    evidence: dict[str, Evidence],
+    evidence: Mapping[str, Evidence],
     *,
     cell_types: Iterable[str] = (),
     species: Iterable[str] = (),
@@ -194,6 +191,10 @@ def evidence_filter(
     return keep
 
 
-def evidence_weights(evidence: dict[str, Evidence]) -> dict[str, float]:
+def evidence_weights(evidence: Mapping[str, Evidence]) -> dict[str, float]:
     """Ranking weight of each evidence: 1 when stated in the review, 0.5 when inferred."""
+    from kg.store.cache import EvidenceIndex
+
+    if isinstance(evidence, EvidenceIndex):
+        return evidence.weights()  # without building every record
     return {e.id: 1.0 if e.level is Level.STATED else 0.5 for e in evidence.values()}
