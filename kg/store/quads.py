@@ -46,6 +46,7 @@ ASSERTION = "https://w3id.org/kg-ivd/assertion/"
 EVIDENCE = "https://w3id.org/kg-ivd/evidence/"
 STUDY = "https://w3id.org/kg-ivd/study/"
 REFERENCE = "https://w3id.org/kg-ivd/reference/bhujel2022/"
+_REVIEW = "https://doi.org/10.3390/ijms23137306"  # kg.model.vocab.REVIEW: evidence citing it
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -301,4 +302,5 @@ def evidence_record(eid: str, pairs: Iterable[tuple[str, str]]) -> Evidence | No
         source_record=text.get("source_record"),
         experiments=tuple(sorted(many.get("experiment", ()))),
         support_type=text.get("support_type"),
+        cites_review=_REVIEW in many.get("reference", ()),
     )

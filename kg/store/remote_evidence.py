@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from rdflib import Graph
 
 from kg.model.records import Evidence, Level, Reference, StudyType
-from kg.model.vocab import ENTITY, EVIDENCE, KG
+from kg.model.vocab import ENTITY, EVIDENCE, KG, REFERENCE, STUDY
 from kg.store.remote import Client
 from kg.store.remote_query import batches, select_batched, values
 from kg.store.sparql.check import EndpointError
@@ -60,7 +60,7 @@ def read_whole(
     return records, references
 
 
-_PROPS = ("evidenceLevel", "cellType", "species", "studyType")
+_PROPS = ("evidenceLevel", "cellType", "species", "studyType", "study", "reference")
 _LIGHT = (
     "SELECT ?e ?k ?v { {values} ?e ?k ?v FILTER(?k IN (<"
     + _RDF
@@ -75,8 +75,9 @@ def _ids(values: set[str]) -> tuple[str, ...]:
 
 
 def read_light(client: Client, ids: Sequence[str]) -> dict[str, Evidence]:
-    """The evidence records ``ids`` with only level, cell types, species and study types
-    (quote, section and the rest left empty).
+    """The evidence records ``ids`` with only what the search reads: level, cell types,
+    species, study types, and the Table 3 study and references that give a path its
+    coherence (quote, section and the rest left empty).
 
     Raises:
         EndpointError: a record is missing (the data changed while kg was reading).
@@ -100,10 +101,31 @@ def read_light(client: Client, ids: Sequence[str]) -> dict[str, Evidence]:
             id=eid,
             quote="",
             section="",
-            references=(),
             level=Level(levels[0]) if levels else Level.STATED,
             study_types=tuple(sorted(kinds, key=lambda t: t.value)),
             species=_ids(found.get(f"{_NS}species", set())),
             cell_types=_ids(found.get(f"{_NS}cellType", set())),
+            study=_study(found.get(f"{_NS}study", set())),
+            references=_numbers(found.get(f"{_NS}reference", set())),
+            pmids=tuple(
+                sorted(
+                    r.removeprefix(_PUBMED).rstrip("/")
+                    for r in found.get(f"{_NS}reference", set())
+                    if r.startswith(_PUBMED)
+                )
+            ),
         )
     return records
+
+
+_PUBMED = "https://pubmed.ncbi.nlm.nih.gov/"
+
+
+def _study(values: set[str]) -> str | None:
+    found = sorted(v.removeprefix(str(STUDY)) for v in values if v.startswith(str(STUDY)))
+    return found[0] if found else None
+
+
+def _numbers(values: set[str]) -> tuple[int, ...]:
+    prefix = f"{REFERENCE}R"
+    return tuple(sorted(int(v.removeprefix(prefix)) for v in values if v.startswith(prefix)))

@@ -83,8 +83,10 @@ class Session:
 
 @dataclass(frozen=True)
 class RemoteKnowledge(Knowledge):
-    """A :class:`Knowledge` read from a SPARQL store; edges are added by the ``fetch_*``."""
+    """A :class:`Knowledge` read from a SPARQL store; edges are added by the ``fetch_*``,
+    and evidence records into its ``evidence`` dict as they are read."""
 
+    evidence: dict[str, Evidence]
     session: Session | None = None
 
 
