@@ -125,7 +125,8 @@ CASES: list[tuple[list[str], str | bytes | None, int, str]] = [
     (["trace", "miR-21", "IVDD", "--time-limit", "1e308"], None, 2, "between 0.01 and 3600"),
     (["trace", "miR-21", "IVDD", "--time-limit", "0"], None, 2, "between 0.01 and 3600"),
     (["trace", "miR-21", "IVDD", "--max-hops", "0"], None, 2, "--max-hops"),
-    (["trace", "miR-21", "IVDD", "--data", "{deep.ttl}"], None, 1, "nested too deeply"),
+    # Oxigraph reads deeply nested (valid) Turtle that rdflib cannot: the name is then missing
+    (["trace", "miR-21", "IVDD", "--data", "{deep.ttl}"], None, 2, "no entity named 'miR-21'"),
     (["trace", "miR-21", "IVDD", "--data", "{latin1.ttl}"], None, 1, "UTF-8"),
     (["trace", "miR-21", "IVDD", "--data", "{missing.ttl}"], None, 2, "no such file"),
     (["trace", "miR-21", "IVDD", "--html", "{folder}"], None, 2, "is a directory"),
@@ -135,9 +136,8 @@ CASES: list[tuple[list[str], str | bytes | None, int, str]] = [
     (["trace", "no-such-entity", "IVDD"], None, 2, "no-such-entity"),
     (["upstream", "no-such-entity"], None, 2, "no-such-entity"),
     (["downstream", "IVDD", "--max-hops", "11"], None, 2, "--max-hops"),
-    (["downstream", "IVDD", "--data", "{deep.ttl}"], None, 1, "nested too deeply"),
+    (["downstream", "IVDD", "--data", "{deep.ttl}"], None, 2, "no entity named 'IVDD'"),
     # kg validate, stats, conflicts, coverage
-    (["validate", "{deep.ttl}"], None, 1, "nested too deeply"),
     (["stats", "{deep.ttl}"], None, 1, "nested too deeply"),
     (["stats", "{latin1.ttl}"], None, 1, "UTF-8"),
     (["stats", "{missing.ttl}"], None, 2, "no such file"),
@@ -161,7 +161,6 @@ CASES: list[tuple[list[str], str | bytes | None, int, str]] = [
     (["viz", "--out", "{regular}/x.html"], None, 2, "is not a directory"),
     (["viz", "--out", "/sys/kg-x.html"], None, 1, "cannot write"),
     (["viz", "--out", "{out.html}", "--focus", "no-such-entity"], None, 2, "no-such-entity"),
-    (["viz", "--out", "{out.html}", "--data", "{deep.ttl}"], None, 1, "nested too deeply"),
 ]
 
 # Standard output on a full disk: a real process, its stdout opened on /dev/full.
@@ -248,6 +247,19 @@ def test_bad_input(
     assert fragment in lines[0], lines[0]
     assert "Traceback" not in result.output
     assert _snapshot(root) == before
+
+
+def test_deeply_nested_turtle_is_read_where_oxigraph_loads(files: dict[str, str]) -> None:
+    """5,000 nested lists are valid Turtle: validate and viz (read through Oxigraph) accept
+    them; commands that still parse with rdflib refuse them in one line (CASES above)."""
+    result = CliRunner().invoke(cli, ["validate", files["deep.ttl"]])
+    assert result.exit_code == 0, result.output
+    assert "ok: 1 file(s), 9999 triples checked" in result.output
+    out = Path(files["root"]) / "deep.html"
+    result = CliRunner().invoke(cli, ["viz", "--out", str(out), "--data", files["deep.ttl"]])
+    assert result.exit_code == 0, result.output
+    assert "(0 entities, 0 assertions)" in result.output
+    out.unlink()
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
