@@ -22,6 +22,7 @@ from kg.store import rdf
 __all__ = [
     "BadRowsError",
     "Format",
+    "Ids",
     "Imported",
     "Progress",
     "Shipped",
@@ -70,6 +71,21 @@ class Imported:
     def evidence(self) -> int:
         """How many evidence records (good rows) the assertions carry."""
         return sum(len(a.evidence) for a in self.assertions)
+
+
+class Ids:
+    """Hands out unique ids: a name keeps its id, a clash gets ``-2``, ``-3``..."""
+
+    def __init__(self, taken: set[str]) -> None:
+        self.taken = taken
+
+    def new(self, base: str) -> str:
+        candidate, n = base, 1
+        while candidate in self.taken:
+            n += 1
+            candidate = f"{base}-{n}"
+        self.taken.add(candidate)
+        return candidate
 
 
 def safe_id(name: str) -> str:

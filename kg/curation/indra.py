@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from kg.curation.imported import Imported, name_index, safe_id, shipped_curation
+from kg.curation.imported import Ids, Imported, name_index, safe_id, shipped_curation
 from kg.model.errors import CurationError, KGError, NotFoundError
 from kg.model.identifiers import load_tables
 from kg.model.names import name_key
@@ -60,19 +60,6 @@ class _RejectedError(Exception):
     """Why one statement cannot be imported (becomes a :class:`StatementError`)."""
 
 
-class _Ids:
-    def __init__(self, taken: set[str]) -> None:
-        self.taken = taken
-
-    def new(self, base: str) -> str:
-        candidate, n = base, 1
-        while candidate in self.taken:
-            n += 1
-            candidate = f"{base}-{n}"
-        self.taken.add(candidate)
-        return candidate
-
-
 def _curie(namespace: str, identifier: str) -> str | None:
     spec = _GROUNDINGS.get(namespace)
     if spec is None or not identifier:
@@ -99,9 +86,9 @@ class _Builder:
         self.organisms = name_index(known, frozenset({"Organism"}))
         self.entities: dict[str, Entity] = {}
         self.new_of: dict[str, str] = {}
-        self.entity_ids = _Ids(set(known))
-        self.evidence_ids = _Ids(set())
-        self.assertion_ids = _Ids(set())
+        self.entity_ids = Ids(set(known))
+        self.evidence_ids = Ids(set())
+        self.assertion_ids = Ids(set())
         self.edges: dict[tuple[str, Relation, str], list[Evidence]] = {}
 
     def _known(self, agent: Mapping[str, Any]) -> str | None:

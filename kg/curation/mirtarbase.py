@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.curation.imported import Imported, name_index, safe_id, shipped_curation
+from kg.curation.imported import Ids, Imported, name_index, safe_id, shipped_curation
 from kg.model.errors import CurationError, NotFoundError
 from kg.model.names import name_key
 from kg.model.records import Assertion, Entity, Evidence, Relation
@@ -132,21 +132,6 @@ def _mirtarbase_row(path: Path, line: int, text: str) -> _Row:
     )
 
 
-class _Ids:
-    """Hands out unique ids: a name keeps its id, a clash gets ``-2``, ``-3``..."""
-
-    def __init__(self, taken: set[str]) -> None:
-        self.taken = taken
-
-    def new(self, base: str) -> str:
-        candidate, n = base, 1
-        while candidate in self.taken:
-            n += 1
-            candidate = f"{base}-{n}"
-        self.taken.add(candidate)
-        return candidate
-
-
 class _MirtarbaseBuilder:
     def __init__(self, known: dict[str, Entity]) -> None:
         self.known = known
@@ -160,9 +145,9 @@ class _MirtarbaseBuilder:
         self.entities: dict[str, Entity] = {}
         self.entity_of: dict[tuple[str, str], str] = {}
         self.entrez: dict[str, set[str]] = {}
-        self.entity_ids = _Ids(set(known))
-        self.evidence_ids = _Ids(set())
-        self.assertion_ids = _Ids(set())
+        self.entity_ids = Ids(set(known))
+        self.evidence_ids = Ids(set())
+        self.assertion_ids = Ids(set())
         self.pairs: dict[tuple[str, str], list[Evidence]] = {}
 
     def _entity(self, kind: str, name: str) -> str:
