@@ -203,35 +203,6 @@ def test_a_query_over_the_memory_limit_gets_a_clear_503(endpoint: str) -> None:
     assert _get(endpoint, "ASK {}")[0] == 200
 
 
-@pytest.fixture
-def listener() -> Iterator[tuple[int, list[object]]]:
-    """A loopback socket that records every connection made to it."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen()
-    server.settimeout(0.2)
-    seen: list[object] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn, addr = server.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            seen.append(addr)
-            conn.close()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield server.getsockname()[1], seen
-    stop.set()
-    thread.join(timeout=5)
-    server.close()
-
-
 _DIRECT = """
 import sys
 from kg.store.sparql.worker import open_store, sandbox

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -99,35 +98,6 @@ def test_query_forms() -> None:
     assert check_query("ASK {}") == "ASK"
     assert check_query("PREFIX a: <http://a/> CONSTRUCT WHERE { ?s ?p ?o }") == "CONSTRUCT"
     assert check_query("BASE <http://a/> DESCRIBE <x>") == "DESCRIBE"
-
-
-@pytest.fixture
-def listener() -> Iterator[tuple[int, list[object]]]:
-    """A loopback socket that records every connection made to it."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen()
-    server.settimeout(0.2)
-    seen: list[object] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn, addr = server.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            seen.append(addr)
-            conn.close()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield server.getsockname()[1], seen
-    stop.set()
-    thread.join(timeout=5)
-    server.close()
 
 
 def test_service_makes_no_connection(engine: Engine, listener: tuple[int, list[object]]) -> None:
