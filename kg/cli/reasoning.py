@@ -131,8 +131,6 @@ def trace(
     from kg.reasoning.paths import trace as run
     from kg.reasoning.resolve import resolve
     from kg.store.knowledge import evidence_weights
-    from kg.store.remote_neighbourhoods import fetch_around, fetch_between
-    from kg.store.remote_views import fetch_shown
     from kg.views import answers
 
     start = time.monotonic()
@@ -141,9 +139,12 @@ def trace(
     ends = resolve(kg.mechanisms, source), resolve(kg.mechanisms, target)
     avoided = [resolve(kg.mechanisms, a) for a in avoid]
     diseases = set() if through_disease else kg.nodes_of_type("Disease")
-    fetch_between(
-        kg, *ends, max_hops=max_hops, blocked=[*avoided, *diseases], context=keep is not None
-    )
+    if remote is not None:  # imported only here: a local trace never loads the remote client
+        from kg.store.remote_neighbourhoods import fetch_between
+
+        fetch_between(
+            kg, *ends, max_hops=max_hops, blocked=[*avoided, *diseases], context=keep is not None
+        )
     result = run(
         kg.mechanisms,
         *ends,
@@ -160,9 +161,13 @@ def trace(
         coherence=coherence,  # type: ignore[arg-type]
         exact=exact,
     )
-    fetch_shown(kg, [h for p in result.paths for h in p.hops])
-    if html is not None:
-        fetch_around(kg, {n for p in result.paths for n in p.nodes} | set(ends), hops=1)
+    if remote is not None:
+        from kg.store.remote_neighbourhoods import fetch_around
+        from kg.store.remote_views import fetch_shown
+
+        fetch_shown(kg, [h for p in result.paths for h in p.hops])
+        if html is not None:
+            fetch_around(kg, {n for p in result.paths for n in p.nodes} | set(ends), hops=1)
     if fmt == "json":
         click.echo(json.dumps(answers.trace_json(kg, result), indent=2, ensure_ascii=False))
     elif fmt == "tsv":
@@ -203,8 +208,6 @@ def _reach_command(direction: str) -> click.Command:
         from kg.reasoning import reach
         from kg.reasoning.resolve import resolve
         from kg.store.knowledge import evidence_weights
-        from kg.store.remote_neighbourhoods import fetch_reach
-        from kg.store.remote_views import fetch_shown
         from kg.views import answers
 
         kg = knowledge(data, remote)
@@ -213,9 +216,12 @@ def _reach_command(direction: str) -> click.Command:
         diseases = set() if through_disease else kg.nodes_of_type("Disease")
         keep = evidence_keep(kg, cell_type, species, study_type, evidence)
         forward = run is reach.downstream
-        fetch_reach(
-            kg, node, max_hops=max_hops, forward=forward, blocked=diseases, context=bool(keep)
-        )
+        if remote is not None:  # a local command never loads the remote client
+            from kg.store.remote_neighbourhoods import fetch_reach
+
+            fetch_reach(
+                kg, node, max_hops=max_hops, forward=forward, blocked=diseases, context=bool(keep)
+            )
         reached = run(
             kg.mechanisms,
             node,
@@ -226,7 +232,10 @@ def _reach_command(direction: str) -> click.Command:
             no_pass_through=diseases,
             exact=exact,
         )
-        fetch_shown(kg, [h for r in reached for h in r.path.hops])
+        if remote is not None:
+            from kg.store.remote_views import fetch_shown
+
+            fetch_shown(kg, [h for r in reached for h in r.path.hops])
         if fmt == "json":
             payload = answers.reach_json(kg, node, direction, reached)
             click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
