@@ -16,6 +16,8 @@ _GREEK = {
     "λ": "lambda", "μ": "mu", "θ": "theta", "ω": "omega", "σ": "sigma", "τ": "tau",
 }  # fmt: skip
 _SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+#: One table for what follows lower-casing: subscript digits and spelled-out Greek letters.
+_FOLD = str.maketrans({**{chr(k): chr(v) for k, v in _SUBSCRIPTS.items()}, **_GREEK})
 _DROP = re.compile(r"[^0-9a-z]+")
 
 
@@ -29,6 +31,5 @@ def name_key(name: str) -> str:
     >>> name_key("H ₂ O ₂")
     'h2o2'
     """
-    text = unicodedata.normalize("NFC", name).translate(_SUBSCRIPTS).lower()
-    text = "".join(_GREEK.get(ch, ch) for ch in text)
+    text = unicodedata.normalize("NFC", name).lower().translate(_FOLD)
     return _DROP.sub("", text)
