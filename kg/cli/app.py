@@ -3,12 +3,15 @@
 Errors the user can fix (:class:`kg.model.errors.KGError`) become one line on stderr and a
 non-zero exit code; no traceback. The commands live in one module per family
 (:mod:`kg.cli.curation`, :mod:`kg.cli.reasoning`, :mod:`kg.cli.sparql`, :mod:`kg.cli.viz`,
-:mod:`kg.cli.export`) and are registered here.
+:mod:`kg.cli.export`, :mod:`kg.cli.predict`); :data:`FAMILIES` says which command is where, so
+that a run imports only its own command's module (``kg trace`` never loads the SPARQL server
+or the importers).
 """
 
 from __future__ import annotations
 
 import errno
+import importlib
 import os
 import sys
 from typing import IO, Any
@@ -17,7 +20,17 @@ import click
 
 from kg.model.errors import KGError
 
-__all__ = ["cli", "main"]
+__all__ = ["FAMILIES", "cli", "main"]
+
+#: Each command's module (a test checks this against every module's ``COMMANDS``).
+FAMILIES: dict[str, str] = {
+    **dict.fromkeys(["validate", "stats", "build", "coverage", "import"], "kg.cli.curation"),
+    **dict.fromkeys(["trace", "upstream", "downstream", "conflicts"], "kg.cli.reasoning"),
+    **dict.fromkeys(["sparql", "serve", "push"], "kg.cli.sparql"),
+    **dict.fromkeys(["viz", "show"], "kg.cli.viz"),
+    "export": "kg.cli.export",
+    **dict.fromkeys(["predict", "explain"], "kg.cli.predict"),
+}
 
 
 class _UserError(click.ClickException):
@@ -84,7 +97,17 @@ def _as_user_error(exc: BaseException) -> KGError | None:
 
 
 class _Group(click.Group):
-    """Turns kg errors raised by any command, and bad option values, into one-line messages."""
+    """Turns kg errors raised by any command, and bad option values, into one-line messages;
+    loads a command's module only when that command is asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:  # noqa: ARG002 - click's signature
+        return sorted(FAMILIES)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:  # noqa: ARG002
+        if cmd_name not in FAMILIES:
+            return None
+        commands: list[click.Command] = importlib.import_module(FAMILIES[cmd_name]).COMMANDS
+        return next(c for c in commands if c.name == cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -110,28 +133,6 @@ def cli() -> None:
     A knowledge graph curated from Bhujel et al. 2022 (Int. J. Mol. Sci. 23, 7306), where
     every signed edge carries its quote, section and reference.
     """
-
-
-def _register() -> None:
-    from kg.cli.curation import COMMANDS as CURATION_COMMANDS
-    from kg.cli.export import COMMANDS as EXPORT_COMMANDS
-    from kg.cli.predict import COMMANDS as PREDICT_COMMANDS
-    from kg.cli.reasoning import COMMANDS as REASONING_COMMANDS
-    from kg.cli.sparql import COMMANDS as SPARQL_COMMANDS
-    from kg.cli.viz import COMMANDS as VIZ_COMMANDS
-
-    for command in (
-        *CURATION_COMMANDS,
-        *REASONING_COMMANDS,
-        *SPARQL_COMMANDS,
-        *VIZ_COMMANDS,
-        *EXPORT_COMMANDS,
-        *PREDICT_COMMANDS,
-    ):
-        cli.add_command(command)
-
-
-_register()
 
 
 def main() -> None:
