@@ -354,36 +354,41 @@ def count_paths(
     depth-first search of :func:`simple_paths`, without building the paths."""
     if query.via:
         return sum(1 for _ in islice(simple_paths(view, query, table, deadline, sign=sign), limit))
-    bound, beyond = table.plain, table.beyond
+    bound, beyond, least = table.plain, table.beyond, table.least
     targets, blocked = query.targets, query.stop | query.avoid | query.sources
     max_hops, forward = query.max_hops, query.forward
-    useful: dict[str, list[tuple[str, int, bool]]] = {}
+    useful: dict[str, list[tuple[int, str, int, bool, int, int]]] = {}
     on_path: set[str] = set()
     found = 0
 
-    def steps(node: str) -> list[tuple[str, int, bool]]:
-        """The edges out of ``node`` a path can take: (next node, sign, is a target)."""
+    def steps(node: str) -> list[tuple[int, str, int, bool, int, int]]:
+        """The edges out of ``node`` a path can take, as (fewest hops to finish after it,
+        next node, sign, is a target, fewest hops to finish with sign +1, with -1), read
+        from the bound once per node: hubs have thousands of edges, most of them hopeless."""
         kept = useful.get(node)
         if kept is None:
-            kept = useful[node] = [
-                (e.other, e.sign, e.other in targets)
-                for e in view.edges(node, forward=forward)
-                if e.other in targets or e.other not in blocked
-            ]
+            kept = []
+            for e in view.edges(node, forward=forward):
+                if e.other in targets:
+                    kept.append((-1, e.other, e.sign, True, 0, 0))
+                elif e.other not in blocked and least.get(e.other, beyond) < max_hops:
+                    up, down = bound.get((e.other, 1), beyond), bound.get((e.other, -1), beyond)
+                    kept.append((min(up, down), e.other, e.sign, False, up, down))
+            useful[node] = kept
         return kept
 
     def walk(node: str, current: int, hops: int) -> None:
         nonlocal found
         deadline.check()
         on_path.add(node)
-        for other, step, is_target in steps(node):
+        allowed = max_hops - hops - 1  # hops a step's next node may still take
+        for fewest, other, step, is_target, up, down in steps(node):
+            if fewest > allowed:
+                continue
             nxt = current * step
             if is_target:
                 found += nxt == sign
-            elif (
-                other not in on_path
-                and hops + 1 + bound.get((other, sign * nxt), beyond) <= max_hops
-            ):
+            elif other not in on_path and (up if sign * nxt == 1 else down) <= allowed:
                 walk(other, nxt, hops + 1)
             if found >= limit:
                 break
