@@ -124,8 +124,10 @@ def trace(
     passes disease nodes: "miR-21 ⊣ IVDD → TNF" is a feedback loop, not a mechanism).
     Unless ``exact``, a query end also stands for its kinds (``kindOf`` edges).
     ``coherence`` keeps only paths supported within one study (``study``) or within one
-    study or cell type (``cell-type``, the default: a chain no single context supports is
-    left out, and counted in ``stitched``); ``any`` keeps every path. ``evidence`` (the
+    study or cell type (``cell-type``, the default of ``kg trace`` and :func:`kg.trace`: a
+    chain no single context supports is left out, and counted in ``stitched``); ``any``, the
+    default here (a bare graph may have no evidence records to judge contexts by), keeps every
+    path. ``evidence`` (the
     records) gives each path its coherence and marks as-printed hops. ``view`` reuses a
     :class:`SignedView` built for the same graph and filters (``keep_evidence``,
     ``evidence_weight`` and ``evidence`` are then ignored). ``time_limit`` bounds the
