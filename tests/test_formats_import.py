@@ -52,6 +52,10 @@ def test_export_then_import_gives_the_same_signed_edges(view: Knowledge, tmp_pat
     assert done.exit_code == 0, done.output
     done = runner.invoke(cli, ["import", str(exported), "--format", "indra", "--out", str(out)])
     assert done.exit_code == 0, done.output
+    statements = json.loads(exported.read_text(encoding="utf-8"))
+    evidence = sum(len(s["evidence"]) for s in statements)
+    n = len(statements)
+    assert done.stdout.startswith(f"imported {n} statement(s) of {n} ({evidence} evidence) as ")
     back = derive(rdf.load([out]))
     assert _signed(back) == _signed(view)
     assert len(_signed(view)) > 300

@@ -179,10 +179,17 @@ def import_(fmt: str, file: Path, out: Path, entities_file: Path | None, skip_ba
         raise
     for error in result.bad:
         click.echo(f"{error} (row skipped)", err=True)
-    skipped = f"; skipped {len(result.bad)} bad row(s)" if result.bad else ""
+    unit = "statement(s)" if fmt == "indra" else "row(s)"  # an INDRA statement has many evidence
+    skipped = f"; skipped {len(result.bad)} bad {unit}" if result.bad else ""
+    read = (
+        f"{result.rows - len(result.bad)} statement(s) of {result.rows} ({result.evidence} "
+        "evidence)"
+        if fmt == "indra"
+        else f"{result.evidence} row(s) of {result.rows}"
+    )
     click.echo(
-        f"imported {result.evidence} row(s) of {result.rows} as {len(result.assertions)} "
-        f"assertion(s) with {len(result.entities)} entities into {out}{skipped}"
+        f"imported {read} as {len(result.assertions)} assertion(s) with "
+        f"{len(result.entities)} entities into {out}{skipped}"
     )
 
 
