@@ -3,14 +3,15 @@
 Generates the synthetic data with ``benchmarks/generate.py`` (10^6 triples by default) and
 imports its miRTarBase table unless OUT already holds them, loads once, then times
 ``kg.reasoning.paths.trace`` with the CLI defaults (5 hops, 10 paths shown, 5 s, disease
-nodes not relayed, the default evidence filter, one signed view kept across calls) and the
+nodes not relayed, the default evidence filter, paths ranked by the evidence score, one signed
+view kept across calls) and the
 old enumerating search (10,000 paths, 5 s) on the same random (miRNA, process) pairs (after
 ``gc.freeze()``, as a long-running process that loaded the graph once would; ``--no-freeze``
 leaves the collector rescanning the million loaded objects, which adds pauses). It
 also times the shipped ``kg trace miR-21 apoptosis`` as a whole process against a bare
 ``python -c pass``. Reports figures; asserts nothing.
 
-    python benchmarks/trace_exact.py [OUT] [--scale 1e6] [--pairs 200] [--seed 7]
+    python benchmarks/trace_exact.py [OUT] [--scale 1e6] [--pairs 200] [--seed 7] [--no-old]
 """
 
 from __future__ import annotations
@@ -73,6 +74,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--runs", type=int, default=9, help="whole-process runs")
     parser.add_argument(
+        "--no-old", dest="old", action="store_false", help="skip the old enumerating search"
+    )
+    parser.add_argument(
         "--no-freeze", dest="freeze", action="store_false",
         help="leave the garbage collector scanning the loaded graph",
     )  # fmt: skip
@@ -86,6 +90,7 @@ def main() -> None:
 
     from kg.reasoning.levels import level_filter
     from kg.reasoning.paths import trace
+    from kg.reasoning.scores import Scorer
     from kg.reasoning.signed import SignedView
     from kg.store.knowledge import evidence_weights, load_knowledge
 
@@ -105,7 +110,8 @@ def main() -> None:
     pairs = [(rng.choice(mirnas), rng.choice(processes)) for _ in range(args.pairs)]
 
     start = time.perf_counter()
-    view = SignedView(kg.mechanisms, keep, weights, kg.evidence).build()
+    rater = Scorer(kg.mechanisms, kg.evidence)  # paths rank by the evidence score, as kg trace's
+    view = SignedView(kg.mechanisms, keep, evidence=kg.evidence, rater=rater).build()
     print(f"signed view built once in {time.perf_counter() - start:.2f} s")
     if args.freeze:
         gc.freeze()  # the loaded graph is permanent: keep the collector from rescanning it
@@ -115,9 +121,11 @@ def main() -> None:
         t0, c0 = time.perf_counter(), time.process_time()
         new = trace(kg.mechanisms, source, target, view=view, no_pass_through=diseases)
         t1, c1 = time.perf_counter(), time.process_time()
-        old = old_trace(
-            kg.mechanisms, source, target, keep_evidence=keep, evidence_weight=weights,
-            no_pass_through=diseases,
+        old = (
+            old_trace(
+                kg.mechanisms, source, target, keep_evidence=keep, evidence_weight=weights,
+                no_pass_through=diseases,
+            ) if args.old else None
         )  # fmt: skip
         t2, c2 = time.perf_counter(), time.process_time()
         new_times.append(t1 - t0)
@@ -127,8 +135,8 @@ def main() -> None:
         with_paths += bool(new.reachable)
         mixed += new.net_effect == "mixed"
         cut_new += new.truncated
-        cut_old += old.truncated
-        agree += set(new.reachable) == old.effects
+        cut_old += old is not None and old.truncated
+        agree += old is not None and set(new.reachable) == old.effects
     gc_state = "collector frozen after loading" if args.freeze else "collector as is"
     print(
         f"\n{len(pairs)} random (miRNA, process) pairs, CLI defaults, {gc_state}; "

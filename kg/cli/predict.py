@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from kg.cli.options import data_option, evidence_keep, filter_options
+from kg.cli.options import data_option, evidence_keep, filter_options, weights_option
 from kg.model.errors import UsageError
 
 __all__ = ["COMMANDS"]
@@ -26,12 +26,7 @@ def _split(item: str) -> tuple[str, str]:
 
 def _shared(func: Any) -> Any:
     options = [
-        click.option(
-            "--weights",
-            type=click.Path(dir_okay=False, path_type=Path),
-            default=None,
-            help="TOML file overriding the score weights (see kg/resources/scores.toml).",
-        ),
+        weights_option,
         click.option(
             "--format",
             "fmt",

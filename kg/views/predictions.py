@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from kg.reasoning.explain import Explanation, Regulator
 from kg.reasoning.predict import Forecast, Prediction, Support
-from kg.reasoning.scores import Score
 from kg.reasoning.signed import MechanismPath
-from kg.views.evidence import arrow, evidence_json, node_json
+from kg.views.evidence import arrow, evidence_json, node_json, score_json, score_line
 
 if TYPE_CHECKING:
     from kg.store.knowledge import Knowledge
@@ -28,28 +27,9 @@ __all__ = [
     "forecast_text",
     "forecast_tsv",
     "path_chain",
-    "score_json",
-    "score_line",
 ]
 
 _WORD = {1: "up", -1: "down"}
-
-
-def score_line(score: Score) -> str:
-    """``value = factor value (why) × ...``."""
-    factors = " × ".join(f"{p.name} {p.value:.2f} ({p.why})" for p in score.parts)
-    return f"{score.value:.2f} = {factors}"
-
-
-def score_json(score: Score) -> dict[str, Any]:
-    """A score, its factors and the scores under it."""
-    return {
-        "kind": score.kind,
-        "subject": score.subject,
-        "value": round(score.value, 6),
-        "parts": [{"name": p.name, "value": p.value, "why": p.why} for p in score.parts],
-        "children": [score_json(c) for c in score.children],
-    }
 
 
 def path_chain(kg: Knowledge, path: MechanismPath) -> str:
