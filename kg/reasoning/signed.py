@@ -304,6 +304,8 @@ class SignedView:
         for node in self.graph:
             self._out[node] = sorted(out.get(node, ()), key=order)
             self._in[node] = sorted(into.get(node, ()), key=order)
+        # every edge is read: its least cost is the tightest bound of a hop's cost
+        self._least = min((e.cost for edges in out.values() for e in edges), default=0.0)
         return self
 
     def edges(self, node: str, *, forward: bool) -> list[Edge]:
@@ -311,9 +313,9 @@ class SignedView:
         return self.out(node) if forward else self.into(node)
 
     def least_cost(self) -> float:
-        """A lower bound on the cost of every hop. A rater's hop may score 1 (cost 0); with
-        plain weights, the noisy-or of the most evidence an edge has at the largest weight.
-        Computed once."""
+        """A lower bound on the cost of every hop: the least cost of all edges once
+        :meth:`build` read them; before, 0 with a rater (a hop may score 1), and with plain
+        weights the noisy-or of the most evidence an edge has at the largest weight."""
         if self._least is None:
             parent = self._parent
             if parent is not None:
