@@ -57,6 +57,14 @@ def _shared(func: Any) -> Any:
 @filter_options
 @_shared
 @click.option("--through-disease", is_flag=True, help="Let paths pass through disease nodes.")
+@click.option(
+    "--html",
+    "html",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write each outcome's supporting (--paths) and opposing paths, with every "
+    "score's breakdown, as one offline HTML file.",
+)
 @data_option()
 def predict(
     perturbations: tuple[str, ...],
@@ -71,6 +79,7 @@ def predict(
     weights: Path | None,
     fmt: str,
     through_disease: bool,
+    html: Path | None,
     data: tuple[Path, ...],
 ) -> None:
     """Predicted direction of every process and disease PERTURBATIONS reach (ENTITY=up or
@@ -91,12 +100,13 @@ def predict(
     table = load_weights(weights)
     kg = load_knowledge(list(data) or None)
     chosen = [Perturbation(resolve(kg.mechanisms, n), parse_direction(w)) for n, w in parsed]
+    keep = evidence_keep(kg, cell_type, species, study_type, evidence)
     forecast = run(
         kg,
         chosen,
         outcomes=[resolve(kg.mechanisms, o) for o in outcome],
         max_hops=max_hops,
-        keep_evidence=evidence_keep(kg, cell_type, species, study_type, evidence),
+        keep_evidence=keep,
         weights=table,
         time_limit=time_limit,
         through_disease=through_disease,
@@ -108,6 +118,11 @@ def predict(
         click.echo(predictions.forecast_tsv(kg, forecast), nl=False)
     else:
         click.echo(predictions.forecast_text(kg, forecast, paths=paths), nl=False)
+    if html is not None:
+        from kg.views.page import prediction_html
+
+        prediction_html(kg, forecast, html, paths=paths, keep_evidence=keep)
+        click.echo(f"wrote {html}", err=True)
 
 
 @click.command()

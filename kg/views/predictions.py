@@ -27,6 +27,8 @@ __all__ = [
     "forecast_text",
     "forecast_tsv",
     "path_chain",
+    "prediction_head",
+    "support_lines",
 ]
 
 _WORD = {1: "up", -1: "down"}
@@ -43,7 +45,8 @@ def _perturbation(kg: Knowledge, support: Support) -> str:
     return f"{kg.label(support.perturbation.node)} {_WORD[support.perturbation.direction]}"
 
 
-def _support_lines(kg: Knowledge, support: Support, indent: str) -> list[str]:
+def support_lines(kg: Knowledge, support: Support, indent: str) -> list[str]:
+    """A path, then its score's breakdown: the path, each hop, each hop's evidence."""
     lines = [f"{indent}{path_chain(kg, support.path)}  [{_perturbation(kg, support)}]"]
     lines.append(f"{indent}   path score {score_line(support.score)}")
     for hop, hop_score in zip(support.path.hops, support.score.children, strict=True):
@@ -59,7 +62,8 @@ def _paths(n: int) -> str:
     return f"{n} path" if n == 1 else f"{n} paths"
 
 
-def _prediction_head(kg: Knowledge, p: Prediction) -> str:
+def prediction_head(kg: Knowledge, p: Prediction) -> str:
+    """``apoptosis: DOWN (score 0.64; up 0.00 from 0 paths, down 0.64 from 5 paths)``."""
     conflict = " · CONFLICTING" if p.conflicting else ""
     cut = " · search cut short" if p.truncated else ""
     return (
@@ -78,14 +82,14 @@ def forecast_text(kg: Knowledge, forecast: Forecast, *, paths: int = 3) -> str:
     if forecast.unreached:
         lines.append("no path reaches: " + ", ".join(kg.label(n) for n in forecast.unreached))
     for p in forecast.predictions:
-        lines += ["", _prediction_head(kg, p)]
+        lines += ["", prediction_head(kg, p)]
         side = "supporting" if p.direction != "unresolved" else "increasing"
         for rank, support in enumerate(p.supporting[:paths], 1):
-            lines += _support_lines(kg, support, f"  {side} {rank}: ")[:1]
-            lines += _support_lines(kg, support, "  ")[1:]
+            lines += support_lines(kg, support, f"  {side} {rank}: ")[:1]
+            lines += support_lines(kg, support, "  ")[1:]
         if p.opposing is not None:
-            lines += _support_lines(kg, p.opposing, "  strongest opposing: ")[:1]
-            lines += _support_lines(kg, p.opposing, "  ")[1:]
+            lines += support_lines(kg, p.opposing, "  strongest opposing: ")[:1]
+            lines += support_lines(kg, p.opposing, "  ")[1:]
         else:
             lines.append("  no opposing path")
     return "\n".join(lines) + "\n"
