@@ -505,7 +505,8 @@ def test_sign_colours_stay_apart_for_colour_blind_readers(whole: Opened) -> None
     whole.clean()
 
 
-def test_injection_payloads_stay_inert(browser: Any, tmp_path: Path) -> None:
+def _hostile() -> Knowledge:
+    """A chain n0 → n1 → ... whose names, quotes and sections are the injection payloads."""
     graph = nx.MultiDiGraph()
     evidence = {}
     for i, label in enumerate(INJECTIONS):
@@ -514,9 +515,11 @@ def test_injection_payloads_stay_inert(browser: Any, tmp_path: Path) -> None:
             evidence[f"ev{i}"] = Evidence(f"ev{i}", label, label, (1,))
             graph.add_edge(f"n{i - 1}", f"n{i}", key=f"a{i}", relation="increases", sign=1,
                            causal=True, evidence=(f"ev{i}",), contradicts=())  # fmt: skip
-    knowledge = Knowledge(
-        paths=(), mechanisms=graph, entities=graph, evidence=evidence, references={}
-    )
+    return Knowledge(paths=(), mechanisms=graph, entities=graph, evidence=evidence, references={})
+
+
+def test_injection_payloads_stay_inert(browser: Any, tmp_path: Path) -> None:
+    knowledge = _hostile()
     path = tmp_path / "evil.html"
     graph_html(knowledge, path)
     opened = _open(browser, path.as_uri())
@@ -583,18 +586,7 @@ def test_prediction_page_keeps_hostile_names_inert(browser: Any, tmp_path: Path)
     from kg.reasoning.predict import Perturbation, predict
     from kg.views.page import prediction_html
 
-    graph = nx.MultiDiGraph()
-    evidence = {}
-    for i, label in enumerate(INJECTIONS):
-        kind = "BiologicalProcess" if i == len(INJECTIONS) - 1 else "GeneOrProtein"
-        graph.add_node(f"n{i}", label=label, type=kind, synonyms=(label,))
-        if i:
-            evidence[f"ev{i}"] = Evidence(f"ev{i}", label, label, (1,))
-            graph.add_edge(f"n{i - 1}", f"n{i}", key=f"a{i}", relation="increases", sign=1,
-                           causal=True, evidence=(f"ev{i}",), contradicts=())  # fmt: skip
-    knowledge = Knowledge(
-        paths=(), mechanisms=graph, entities=graph, evidence=evidence, references={}
-    )
+    knowledge = _hostile()
     last = f"n{len(INJECTIONS) - 1}"
     forecast = predict(knowledge, [Perturbation("n0", 1)], outcomes=[last])
     assert [p.node for p in forecast.predictions] == [last]
