@@ -19,17 +19,8 @@ from kg.model.records import Evidence, Level
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = [
-    "Coherence",
-    "Edge",
-    "Effect",
-    "Hop",
-    "MechanismPath",
-    "Rater",
-    "SignedView",
-    "check_nodes",
-    "effect_of",
-]
+__all__ = ["UNWEIGHTED", "Coherence", "Edge", "Effect", "Hop", "MechanismPath", "Rater",
+           "SignedView", "check_nodes", "cost_of", "effect_of"]  # fmt: skip
 
 Effect = Literal["increases", "decreases"]
 #: How the hops of a path hang together: all supported by one study, all in one cell type,
