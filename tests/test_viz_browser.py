@@ -584,7 +584,7 @@ def test_prediction_page_draws_each_outcome_with_its_paths_and_scores(
 
 def test_prediction_page_keeps_hostile_names_inert(browser: Any, tmp_path: Path) -> None:
     from kg.reasoning.predict import Perturbation, predict
-    from kg.views.page import prediction_html
+    from kg.views.forecast_page import prediction_html
 
     knowledge = _hostile()
     last = f"n{len(INJECTIONS) - 1}"
@@ -599,5 +599,22 @@ def test_prediction_page_keeps_hostile_names_inert(browser: Any, tmp_path: Path)
     assert opened.js("() => window.__pwned") is None
     assert opened.js("() => document.querySelectorAll('img, [onerror], [onload]').length") == 0
     assert opened.js("() => document.scripts.length") == 7  # the data and six scripts
+    opened.clean()
+    opened.page.close()
+
+
+def test_explanation_page_groups_each_candidates_paths(browser: Any, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    path = tmp_path / "explain.html"
+    args = ["explain", "--observe", "MMP3=down", "--observe", "ACAN=up", "--limit", "2"]
+    result = CliRunner().invoke(cli, [*args, "--html", str(path)])
+    assert result.exit_code == 0, result.output
+    opened = _open(browser, path.as_uri())
+    titles = opened.page.locator("#kg-panel li.kg-row-title").all_text_contents()
+    assert [t[:3] for t in titles] == ["1. ", "2. "]
+    assert "concordant" in (opened.page.locator("#kg-panel").text_content() or "")
     opened.clean()
     opened.page.close()

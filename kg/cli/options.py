@@ -28,6 +28,7 @@ __all__ = [
     "endpoint_options",
     "evidence_keep",
     "filter_options",
+    "html_option",
     "knowledge",
     "weights_option",
 ]
@@ -49,6 +50,17 @@ def data_option(verb: str = "query") -> Callable[[Any], Any]:
         multiple=True,
         type=click.Path(path_type=Path),
         help=f"Turtle file(s) to {verb} instead of the shipped data (repeatable).",
+    )
+
+
+def html_option(what: str) -> Callable[[Any], Any]:
+    """``--html FILE``: also write ``what`` as one offline HTML file."""
+    return click.option(
+        "--html",
+        "html",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help=f"Also write {what} as one offline HTML file.",
     )
 
 

@@ -11,7 +11,13 @@ from typing import Any
 
 import click
 
-from kg.cli.options import data_option, evidence_keep, filter_options, weights_option
+from kg.cli.options import (
+    data_option,
+    evidence_keep,
+    filter_options,
+    html_option,
+    weights_option,
+)
 from kg.model.errors import UsageError
 
 __all__ = ["COMMANDS"]
@@ -57,14 +63,7 @@ def _shared(func: Any) -> Any:
 @filter_options
 @_shared
 @click.option("--through-disease", is_flag=True, help="Let paths pass through disease nodes.")
-@click.option(
-    "--html",
-    "html",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Also write each outcome's supporting (--paths) and opposing paths, with every "
-    "score's breakdown, as one offline HTML file.",
-)
+@html_option("each outcome's supporting (--paths) and opposing paths, with their scores,")
 @data_option()
 def predict(
     perturbations: tuple[str, ...],
@@ -119,7 +118,7 @@ def predict(
     else:
         click.echo(predictions.forecast_text(kg, forecast, paths=paths), nl=False)
     if html is not None:
-        from kg.views.page import prediction_html
+        from kg.views.forecast_page import prediction_html
 
         prediction_html(kg, forecast, html, paths=paths, keep_evidence=keep)
         click.echo(f"wrote {html}", err=True)
@@ -144,6 +143,7 @@ def predict(
 )
 @filter_options
 @_shared
+@html_option("the top --limit candidates (at most 5), each with the path behind every prediction,")
 @data_option()
 def explain(
     signature: Path | None,
@@ -158,6 +158,7 @@ def explain(
     evidence: str,
     weights: Path | None,
     fmt: str,
+    html: Path | None,
     data: tuple[Path, ...],
 ) -> None:
     """Upstream regulators ranked by how well their predicted effects match an observation:
@@ -190,12 +191,13 @@ def explain(
     observed, unknown = resolve_signature(kg, rows)
     if unknown and fmt == "tsv":
         click.echo(f"kg: not in the graph (ignored): {', '.join(unknown)}", err=True)
+    keep = evidence_keep(kg, cell_type, species, study_type, evidence)
     result = run(
         kg,
         observed,
         mode="want" if want else "explain",
         max_hops=max_hops,
-        keep_evidence=evidence_keep(kg, cell_type, species, study_type, evidence),
+        keep_evidence=keep,
         weights=table,
         max_candidates=max_candidates,
     )
@@ -210,6 +212,11 @@ def explain(
         if unknown:
             text = f"Not in the graph (ignored): {', '.join(unknown)}\n" + text
         click.echo(text, nl=False)
+    if html is not None:
+        from kg.views.forecast_page import explanation_html
+
+        explanation_html(kg, result, html, limit=min(limit, 5), keep_evidence=keep)
+        click.echo(f"wrote {html}", err=True)
 
 
 COMMANDS: list[click.Command] = [predict, explain]

@@ -17,6 +17,7 @@ from kg.cli.options import (
     endpoint_options,
     evidence_keep,
     filter_options,
+    html_option,
     knowledge,
     weights_option,
 )
@@ -81,13 +82,7 @@ def _through_disease_option(func: Any) -> Any:
     type=Seconds(0.01, 3600),
     help="Seconds of search at most (a safety bound; the answer says when it was hit).",
 )
-@click.option(
-    "--html",
-    "html",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Also write the paths, highlighted in their neighbourhood, as one offline HTML file.",
-)
+@html_option("the paths, highlighted in their neighbourhood,")
 @weights_option
 @_exact_option
 @_through_disease_option

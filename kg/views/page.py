@@ -11,9 +11,8 @@ only. The Content-Security-Policy forbids every network request and allows exact
 page's own inline scripts and styles, by their SHA-256 (no ``'unsafe-inline'``).
 
 Positions come from :mod:`kg.views.layout` (layers by role, left to right); there is no
-physics simulation in the browser. A trace page draws one row per path; a prediction page
-one row per predicted outcome's best supporting and strongest opposing path, each with its
-score's breakdown.
+physics simulation in the browser. A trace page draws one row per path (so do the prediction
+and explanation pages of :mod:`kg.views.forecast_page`).
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ import base64
 import hashlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -33,7 +32,6 @@ from kg.views.payload import filtered, neighbourhood, page_data, path_rows
 
 if TYPE_CHECKING:
     from kg.reasoning.paths import Trace
-    from kg.reasoning.predict import Forecast, Support
     from kg.store.knowledge import Knowledge
 
 __all__ = [
@@ -41,10 +39,11 @@ __all__ = [
     "escape_json",
     "graph_html",
     "graph_page",
-    "prediction_html",
-    "prediction_page",
+    "render",
+    "rows_data",
     "trace_html",
     "trace_page",
+    "write_page",
 ]
 
 # vis-network 9.1.2 inside pyvis 0.3.2 (pinned); the hash catches a changed wheel.
@@ -117,7 +116,9 @@ def _script(text: str) -> str:
     return f"<script>{text}</script>"
 
 
-def _html(payload: dict[str, Any]) -> str:
+def render(payload: dict[str, Any]) -> str:
+    """The page of a payload: the template with the data, scripts and style inlined and the
+    Content-Security-Policy listing their hashes."""
     scripts = [_vis_js(), *(_asset(name) for name in _APP_SCRIPTS)]
     css = _asset("viz.css")
     if "</style" in css.lower():
@@ -177,7 +178,7 @@ def graph_page(
         subtitle = f"entities within {hops} hop(s) of {knowledge.label(focus)}"
         marks = {focus: "focus"}
     payload = page_data(knowledge, sub, title=title, subtitle=subtitle, marks=marks)
-    return Page(_html(payload), len(payload["nodes"]), len(payload["edges"]))
+    return Page(render(payload), len(payload["nodes"]), len(payload["edges"]))
 
 
 def trace_page(
@@ -204,15 +205,15 @@ def trace_page(
     from kg.views.answers import trace_text
 
     src, tgt = knowledge.label(result.source), knowledge.label(result.target)
-    payload, _rows = _rows_page(
+    payload, _rows = rows_data(
         knowledge, list(result.paths), ({result.source}, {result.target}),
         title=f"{src} → {tgt}", subtitle=trace_text(knowledge, result).splitlines()[0],
         hops=hops, keep_evidence=keep_evidence,
     )  # fmt: skip
-    return Page(_html(payload), len(payload["nodes"]), len(payload["edges"]))
+    return Page(render(payload), len(payload["nodes"]), len(payload["edges"]))
 
 
-def _rows_page(
+def rows_data(
     knowledge: Knowledge,
     paths: list[Any],
     ends: tuple[set[str], set[str]],
@@ -221,9 +222,10 @@ def _rows_page(
     subtitle: str,
     hops: int,
     keep_evidence: Callable[[str], bool] | None,
+    groups: Sequence[str] | None = None,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The data of a page drawing ``paths`` one row each (sources and targets marked), and
-    its rows."""
+    its rows (rows of different ``groups``, one per path, are never merged)."""
     graph = knowledge.mechanisms
     path_nodes = {n for p in paths for n in p.nodes} | ends[0] | ends[1]
     nodes = neighbourhood(graph, path_nodes, hops=hops)
@@ -236,67 +238,12 @@ def _rows_page(
         knowledge, sub, title=title, subtitle=subtitle, marks=marks, path_edges=path_edges
     )
     payload["aggregate"] = False
-    payload["rows"] = path_rows(knowledge, paths, payload["edges"])
+    payload["rows"] = path_rows(knowledge, paths, payload["edges"], groups)
     payload["paths"] = [{"text": r["text"], "effect": r["effect"]} for r in payload["rows"]]
     return payload, payload["rows"]
 
 
-def prediction_page(
-    knowledge: Knowledge,
-    forecast: Forecast,
-    *,
-    paths: int = 3,
-    hops: int = 0,
-    keep_evidence: Callable[[str], bool] | None = None,
-) -> Page:
-    """A :func:`kg.reasoning.predict.predict` result: for each predicted outcome, its
-    direction and score, its best ``paths`` supporting paths and its strongest opposing path
-    drawn one row each, and every score's breakdown (path, hops, evidence) beside the row.
-
-    Example:
-        >>> import kg
-        >>> graph = kg.load()
-        >>> page = prediction_page(graph, kg.predict(graph, ["miR-21=up"], outcomes=["apoptosis"]))
-        >>> page.html.startswith("<!DOCTYPE html>"), page.nodes >= 2
-        (True, True)
-    """
-    from kg.views.predictions import prediction_head, support_lines
-
-    shown: list[tuple[str, str, Support]] = []
-    for p in forecast.predictions:
-        head = prediction_head(knowledge, p)
-        side = "supporting" if p.direction != "unresolved" else "increasing"
-        for rank, support in enumerate(p.supporting[:paths], 1):
-            shown.append((head, f"{side} {rank}" if rank > 1 else f"best {side}", support))
-        if p.opposing is not None:
-            other = "strongest opposing" if p.direction != "unresolved" else "best decreasing"
-            shown.append((head, other, p.opposing))
-    word = {1: "up", -1: "down"}
-    what = ", ".join(
-        f"{knowledge.label(p.node)} {word[p.direction]}" for p in forecast.perturbations
-    )
-    n = len(forecast.predictions)
-    payload, rows = _rows_page(
-        knowledge, [s.path for _, _, s in shown],
-        ({p.node for p in forecast.perturbations}, {p.node for p in forecast.predictions}),
-        title=f"Predicted effects of {what}",
-        subtitle=f"{n} outcome{'' if n == 1 else 's'}: each with its best supporting and "
-        "strongest opposing path, and the breakdown of every score",
-        hops=hops, keep_evidence=keep_evidence,
-    )  # fmt: skip
-    for row in rows:
-        head, role, support = shown[row["paths"][0]]
-        direction = word[support.direction]
-        cause = support.perturbation
-        cause_text = f"{knowledge.label(cause.node)} {word[cause.direction]}"
-        row["title"] = head
-        row["role"] = f"{role} ({cause_text} → {direction})"
-        row["score"] = [line.strip() for line in support_lines(knowledge, support, "")[1:]]
-    payload["rowsTitle"] = "Predicted outcomes"
-    return Page(_html(payload), len(payload["nodes"]), len(payload["edges"]))
-
-
-def _write(page: Page, path: Path) -> Page:
+def write_page(page: Page, path: Path) -> Page:
     """Write the page atomically (see :func:`kg.store.files.write_atomic`)."""
     from kg.store import files
 
@@ -313,7 +260,9 @@ def graph_html(
     keep_evidence: Callable[[str], bool] | None = None,
 ) -> Page:
     """Write :func:`graph_page` to ``path`` (nothing else is written anywhere)."""
-    return _write(graph_page(knowledge, focus=focus, hops=hops, keep_evidence=keep_evidence), path)
+    return write_page(
+        graph_page(knowledge, focus=focus, hops=hops, keep_evidence=keep_evidence), path
+    )
 
 
 def trace_html(
@@ -325,18 +274,4 @@ def trace_html(
     keep_evidence: Callable[[str], bool] | None = None,
 ) -> Page:
     """Write :func:`trace_page` to ``path`` (nothing else is written anywhere)."""
-    return _write(trace_page(knowledge, result, hops=hops, keep_evidence=keep_evidence), path)
-
-
-def prediction_html(
-    knowledge: Knowledge,
-    forecast: Forecast,
-    path: Path,
-    *,
-    paths: int = 3,
-    hops: int = 0,
-    keep_evidence: Callable[[str], bool] | None = None,
-) -> Page:
-    """Write :func:`prediction_page` to ``path`` (nothing else is written anywhere)."""
-    page = prediction_page(knowledge, forecast, paths=paths, hops=hops, keep_evidence=keep_evidence)
-    return _write(page, path)
+    return write_page(trace_page(knowledge, result, hops=hops, keep_evidence=keep_evidence), path)

@@ -314,16 +314,20 @@ def trace_rows(
 
 
 def path_rows(
-    knowledge: Knowledge, paths: Sequence[MechanismPath], edges: list[dict[str, Any]]
+    knowledge: Knowledge,
+    paths: Sequence[MechanismPath],
+    edges: list[dict[str, Any]],
+    groups: Sequence[str] | None = None,
 ) -> list[dict[str, Any]]:
     """The rows of :func:`trace_rows` for any paths; ``row["paths"]`` lists the indices of
-    the paths in ``paths`` that a row draws."""
+    the paths in ``paths`` that a row draws. Paths of different ``groups`` (one per path)
+    stay in different rows."""
     edge_of = {(e["from"], e["to"], e["assertion"]): e["id"] for e in edges}
-    rows: dict[tuple[tuple[str, ...], tuple[int, ...]], dict[str, Any]] = {}
+    rows: dict[tuple[str, tuple[str, ...], tuple[int, ...]], dict[str, Any]] = {}
     for number, path in enumerate(paths):
         signs = tuple(h.sign for h in path.hops)
         row = rows.setdefault(
-            (tuple(path.nodes), signs),
+            (groups[number] if groups is not None else "", tuple(path.nodes), signs),
             {
                 "nodes": list(path.nodes),
                 "hops": [{"from": h.subject, "to": h.object, "sign": h.sign, "edges": []}

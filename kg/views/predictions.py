@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from kg.store.knowledge import Knowledge
 
 __all__ = [
+    "explain_head",
     "explain_json",
     "explain_text",
     "explain_tsv",
@@ -174,6 +175,15 @@ def _hypothesis(kg: Knowledge, r: Regulator) -> str:
     return f"{kg.label(r.node)} {_WORD[r.direction]}"
 
 
+def explain_head(kg: Knowledge, r: Regulator, rank: int) -> str:
+    """``1. BM-MSC-derived exosomes up: 3 concordant, 0 discordant, ... · score 2.34``."""
+    return (
+        f"{rank}. {_hypothesis(kg, r)}: {r.concordant} concordant, {r.discordant} "
+        f"discordant, {r.unexplained} unexplained · p = {r.p_value:.3g}, "
+        f"q = {r.q_value:.3g} · score {r.score:.2f}"
+    )
+
+
 def explain_text(kg: Knowledge, result: Explanation, *, limit: int = 10) -> str:
     """The ranked candidates with their counts, p- and q-values and, per observed entity,
     the verdict and the supporting path."""
@@ -185,12 +195,7 @@ def explain_text(kg: Knowledge, result: Explanation, *, limit: int = 10) -> str:
     if not result.regulators:
         lines.append("No candidate reaches the observed entities.")
     for rank, r in enumerate(result.regulators[:limit], 1):
-        lines += [
-            "",
-            f"{rank}. {_hypothesis(kg, r)}: {r.concordant} concordant, {r.discordant} "
-            f"discordant, {r.unexplained} unexplained · p = {r.p_value:.3g}, "
-            f"q = {r.q_value:.3g} · score {r.score:.2f}",
-        ]
+        lines += ["", explain_head(kg, r, rank)]
         for m in r.matches:
             head = f"   {kg.label(m.node)} {_WORD[m.observed]}: {m.verdict}"
             p = m.prediction
