@@ -3,16 +3,16 @@
 Generates the synthetic data with ``benchmarks/generate.py`` (10^6 triples by default) and
 imports its miRTarBase table unless OUT already holds them, loads once, then times
 ``kg.reasoning.paths.trace`` with the CLI defaults (5 hops, 10 paths shown, 5 s, disease
-nodes not relayed, ``--evidence curated``, ``--coherence cell-type``, one signed view kept
-across calls), the same search with ``--coherence any`` (every path, stitched or not), and the
-old enumerating search (10,000 paths, 5 s; ``--skip-old`` leaves it out) on the same random
-(miRNA, process) pairs (after
+nodes not relayed, ``--evidence curated``, ``--coherence cell-type``, paths ranked by the
+evidence score, one signed view kept across calls), the same search with ``--coherence any``
+(every path, stitched or not), and the old enumerating search (10,000 paths, 5 s; ``--no-old``
+leaves it out) on the same random (miRNA, process) pairs (after
 ``gc.freeze()``, as a long-running process that loaded the graph once would; ``--no-freeze``
 leaves the collector rescanning the million loaded objects, which adds pauses). It
 also times the shipped ``kg trace miR-21 apoptosis`` as a whole process against a bare
 ``python -c pass``. Reports figures; asserts nothing.
 
-    python benchmarks/trace_exact.py [OUT] [--scale 1e6] [--pairs 200] [--seed 7] [--skip-old]
+    python benchmarks/trace_exact.py [OUT] [--scale 1e6] [--pairs 200] [--seed 7] [--no-old]
 """
 
 from __future__ import annotations
@@ -76,7 +76,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--pairs", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--runs", type=int, default=9, help="whole-process runs")
-    parser.add_argument("--skip-old", action="store_true", help="leave out the old search")
+    parser.add_argument(
+        "--no-old", dest="old", action="store_false", help="skip the old enumerating search"
+    )
     parser.add_argument(
         "--no-freeze", dest="freeze", action="store_false",
         help="leave the garbage collector scanning the loaded graph",
@@ -91,6 +93,7 @@ def main() -> None:
 
     from kg.reasoning.levels import level_filter
     from kg.reasoning.paths import trace
+    from kg.reasoning.scores import Scorer
     from kg.reasoning.signed import SignedView
     from kg.store.knowledge import evidence_weights, load_knowledge
 
@@ -110,16 +113,17 @@ def main() -> None:
     pairs = [(rng.choice(mirnas), rng.choice(processes)) for _ in range(args.pairs)]
 
     start = time.perf_counter()
-    view = SignedView(kg.mechanisms, keep, weights, kg.evidence).build()
+    rater = Scorer(kg.mechanisms, kg.evidence)  # paths rank by the evidence score, as kg trace's
+    view = SignedView(kg.mechanisms, keep, evidence=kg.evidence, rater=rater).build()
     print(f"signed view built once in {time.perf_counter() - start:.2f} s")
     if args.freeze:
         gc.freeze()  # the loaded graph is permanent: keep the collector from rescanning it
     runs: dict[str, tuple[list[float], list[float], list[bool]]] = {}
 
-    def timed(name: str, call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    def timed(name: str, call: Callable[..., Any], *given: Any, **options: Any) -> Any:
         wall, cpu, cut = runs.setdefault(name, ([], [], []))
         t0, c0 = time.perf_counter(), time.process_time()
-        result = call(*args, **kwargs)
+        result = call(*given, **options)
         wall.append(time.perf_counter() - t0)
         cpu.append(time.process_time() - c0)
         cut.append(bool(result.truncated))
@@ -139,7 +143,7 @@ def main() -> None:
         mixed += default.net_effect == "mixed"
         # the coherent effects can only be fewer than those over every path
         agree += set(default.reachable) <= set(every.reachable)
-        if not args.skip_old:
+        if args.old:
             old = timed(
                 "old enumeration (10,000 paths, any)", old_trace, kg.mechanisms, source,
                 target, keep_evidence=keep, evidence_weight=weights, no_pass_through=diseases,
@@ -161,7 +165,7 @@ def main() -> None:
         f"pairs with a coherent path: {with_paths}; mixed: {mixed}; coherent effects within "
         f"those over every path: {agree} of {len(pairs)}"
     )
-    if not args.skip_old:
+    if args.old:
         print(
             f"same net effects (any) as the enumeration: {agree_old} of {len(pairs)} "
             "(the enumeration may miss an effect where it was cut short)"

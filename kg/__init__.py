@@ -92,17 +92,21 @@ def trace(
     time_limit: float = 5.0,
     coherence: Coherence = "cell-type",
     exact: bool = False,
+    weights: Path | str | None = None,
 ) -> Trace:
-    """Signed paths from ``source`` to ``target``, as ``kg trace`` finds them.
+    """Signed paths from ``source`` to ``target``, as ``kg trace`` finds them: coherent paths
+    first, then the highest evidence score (``result.scores`` holds each path's, with its
+    breakdown), then fewest hops.
 
     Names are resolved as on the command line; paths do not pass through disease nodes unless
     ``through_disease``; ``evidence`` is ``--evidence`` (``"curated"``: as-printed readings
-    left out, ``"stated"``: no curator inferences, ``"all"``); ``coherence`` and ``exact``
-    are ``--coherence`` and ``--exact``.
+    left out, ``"stated"``: no curator inferences, ``"all"``); ``coherence``, ``exact`` and
+    ``weights`` (a TOML file of score weights) are ``--coherence``, ``--exact`` and
+    ``--weights``.
     """
     from kg.reasoning.levels import level_filter
     from kg.reasoning.paths import trace as run
-    from kg.store.knowledge import evidence_weights
+    from kg.reasoning.scores import Scorer, load_weights
 
     return run(
         graph.mechanisms,
@@ -113,8 +117,8 @@ def trace(
         via=[resolve(graph, v) for v in via],
         avoid=[resolve(graph, a) for a in avoid],
         keep_evidence=level_filter(graph.evidence, evidence),
-        evidence_weight=evidence_weights(graph.evidence),
         evidence=graph.evidence,
+        rater=Scorer(graph.mechanisms, graph.evidence, load_weights(weights)),
         time_limit=time_limit,
         no_pass_through=() if through_disease else graph.nodes_of_type("Disease"),
         coherence=coherence,
@@ -130,10 +134,11 @@ def _reach(
     max_hops: int,
     evidence: Evidence,
     through_disease: bool,
+    weights: Path | str | None,
 ) -> list[Reach]:
     from kg.reasoning import reach
     from kg.reasoning.levels import level_filter
-    from kg.store.knowledge import evidence_weights
+    from kg.reasoning.scores import Scorer, load_weights
 
     run = reach.upstream if direction == "upstream" else reach.downstream
     return run(
@@ -141,8 +146,8 @@ def _reach(
         resolve(graph, entity),
         max_hops=max_hops,
         keep_evidence=level_filter(graph.evidence, evidence),
-        evidence_weight=evidence_weights(graph.evidence),
         evidence=graph.evidence,
+        rater=Scorer(graph.mechanisms, graph.evidence, load_weights(weights)),
         no_pass_through=() if through_disease else graph.nodes_of_type("Disease"),
     )
 
@@ -154,8 +159,9 @@ def upstream(
     max_hops: int = 3,
     evidence: Evidence = "curated",
     through_disease: bool = False,
+    weights: Path | str | None = None,
 ) -> list[Reach]:
-    """What regulates ``entity``, as ``kg upstream`` reports it."""
+    """What regulates ``entity``, as ``kg upstream`` reports it (``weights``: ``--weights``)."""
     return _reach(
         graph,
         entity,
@@ -163,6 +169,7 @@ def upstream(
         max_hops=max_hops,
         evidence=evidence,
         through_disease=through_disease,
+        weights=weights,
     )
 
 
@@ -173,8 +180,9 @@ def downstream(
     max_hops: int = 3,
     evidence: Evidence = "curated",
     through_disease: bool = False,
+    weights: Path | str | None = None,
 ) -> list[Reach]:
-    """What ``entity`` affects, as ``kg downstream`` reports it."""
+    """What ``entity`` affects, as ``kg downstream`` reports it (``weights``: ``--weights``)."""
     return _reach(
         graph,
         entity,
@@ -182,6 +190,7 @@ def downstream(
         max_hops=max_hops,
         evidence=evidence,
         through_disease=through_disease,
+        weights=weights,
     )
 
 

@@ -37,6 +37,8 @@ run viz --out review.html
 echo "sha256 $(sha256sum < review.html | cut -c1-16)"
 run trace miR-21 apoptosis --html trace.html --limit 1
 echo "sha256 $(sha256sum < trace.html | cut -c1-16)"
+run predict miR-21=up --outcome apoptosis --html predict.html
+echo "sha256 $(sha256sum < predict.html | cut -c1-16)"
 run trace nosuchthing apoptosis
 run validate /nonexistent.ttl
 cd / && rm -rf "$out"

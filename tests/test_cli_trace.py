@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -58,8 +59,9 @@ def test_json_contract_shape() -> None:
     path = payload["paths"][0]
     assert set(path) == {
         "nodes", "edges", "net_effect", "coherence", "shared_studies", "shared_cell_types",
-        "source_kind", "target_kind", "through_as_printed",
+        "source_kind", "target_kind", "through_as_printed", "score",
     }  # fmt: skip
+    assert path["score"]["kind"] == "path"
     assert path["net_effect"] in {"increases", "decreases"}
     assert path["coherence"] in {"study", "cell-type", "stitched"}
     edge = path["edges"][0]
@@ -75,6 +77,23 @@ def test_json_contract_shape() -> None:
                 "cell_type", "level", "flags"}  # fmt: skip
     assert required <= set(evidence)
     assert set(evidence["reference"]) == {"number", "authors", "year", "title", "journal"}
+
+
+def test_paths_rank_by_coherence_then_score_and_scores_add_up() -> None:
+    coherence = {"study": 0, "cell-type": 1, "stitched": 2}
+    for args in (["MSC-derived exosomes", "IVDD"], ["miR-21", "apoptosis", "--coherence", "any"]):
+        paths = _json("trace", *args, "--limit", "20")["paths"]
+        assert len(paths) > 3
+        keys = [(coherence[p["coherence"]], -p["score"]["value"]) for p in paths]
+        assert keys == sorted(keys)
+        for p in paths:
+            score = p["score"]
+            hops = [c["value"] for c in score["children"]]
+            assert len(hops) == len(p["edges"])
+            assert math.prod(part["value"] for part in score["parts"]) == pytest.approx(
+                score["value"], abs=1e-6
+            )
+            assert score["value"] <= math.prod(hops) + 1e-6
 
 
 def test_text_output_reads_at_a_glance() -> None:

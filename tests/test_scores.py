@@ -124,3 +124,79 @@ def test_cli_bad_weights_file_is_one_line_error(tmp_path: Path) -> None:
     assert result.exit_code != 0
     assert result.output.count("\n") == 1
     assert "outside [0, 1]" in result.output
+
+
+def _brute_ranked(
+    graph: knowledge.Knowledge, source: str, target: str, max_hops: int
+) -> list[tuple[tuple[int, float, int], tuple[Hop, ...]]]:
+    """Every simple path (diseases not relayed), ranked by brute force as trace ranks them:
+    coherence, then −log of the path score, then hops."""
+    from kg.reasoning.coherence import COHERENCE_RANK, of_hops
+    from kg.reasoning.levels import level_filter
+    from kg.reasoning.signed import SignedView
+
+    scorer = Scorer(graph.mechanisms, graph.evidence)
+    view = SignedView(graph.mechanisms, level_filter(graph.evidence, "curated"),
+                      evidence=graph.evidence, rater=scorer)  # fmt: skip
+    diseases = graph.nodes_of_type("Disease")
+    found: list[tuple[tuple[int, float, int], tuple[Hop, ...]]] = []
+
+    def walk(node: str, hops: list[Hop], seen: set[str]) -> None:
+        for edge in view.out(node):
+            other = edge.other
+            if other in seen:
+                continue
+            path = [*hops, edge.hop]
+            if other == target:
+                score = scorer.path(MechanismPath(tuple(path))).value
+                rank = COHERENCE_RANK[of_hops(view, path)[0]]
+                found.append(((rank, round(-math.log(score), 9), len(path)), tuple(path)))
+            elif len(path) < max_hops and other not in diseases:
+                walk(other, path, seen | {other})
+
+    walk(source, [], {source})
+    return sorted(found, key=lambda item: item[0])
+
+
+@pytest.mark.parametrize(
+    ("source", "target"), [("miR-21", "apoptosis"), ("hPLMSC-exosome", "IVDD")]
+)
+def test_trace_shows_the_best_scored_paths_of_the_shipped_data(source: str, target: str) -> None:
+    graph = kg.load()
+    brute = _brute_ranked(graph, source, target, 4)
+    assert len(brute) > 3
+    result = kg.trace(graph, source, target, max_hops=4, limit=3, coherence="any", exact=True)
+    assert result.consistent  # one sign: the shown paths are exactly the brute top 3
+    shown = [
+        ({"study": 0, "cell-type": 1, "stitched": 2}[p.coherence],
+         round(-math.log(s.value), 9), len(p.hops))
+        for p, s in zip(result.paths, result.scores, strict=True)
+    ]  # fmt: skip
+    assert shown == [rank for rank, _ in brute[:3]]
+
+
+def test_a_cross_context_path_the_search_meets_first_still_ranks_by_its_whole_score() -> None:
+    """S→X→T has the higher product of hop scores (0.80) but its hops share no species
+    (× 0.8 = 0.64); S→Y→T (0.70, all rat) must be shown first, also with --limit 1."""
+    from kg.reasoning.paths import trace
+
+    clinical, in_vivo = (StudyType.CLINICAL,), (StudyType.IN_VIVO,)
+    records = {
+        "sx": _ev("sx", (1,), study_types=clinical, species=("rat",)),
+        "xt": _ev("xt", (2,), study_types=clinical, species=("human",)),
+        "sy": _ev("sy", (3,), study_types=clinical, species=("rat",)),
+        "yt1": _ev("yt1", (4,), study_types=in_vivo, species=("rat",)),
+        "yt2": _ev("yt2", (5,), study_types=in_vivo, species=("rat",)),
+    }
+    g = nx.MultiDiGraph()
+    for u, v, evidence in (("S", "X", ("sx",)), ("X", "T", ("xt",)), ("S", "Y", ("sy",)),
+                           ("Y", "T", ("yt1", "yt2"))):  # fmt: skip
+        g.add_edge(u, v, key=u + v, relation="increases", sign=1, causal=True,
+                   contradicts=(), evidence=evidence)  # fmt: skip
+    for limit in (1, 2):
+        result = trace(g, "S", "T", limit=limit, evidence=records)
+        assert result.paths[0].nodes == ("S", "Y", "T")
+        assert result.scores[0].value == pytest.approx(0.8 * (1 - 0.36**2))
+    cross = trace(g, "S", "T", limit=2, evidence=records).scores[1]
+    assert [p.name for p in cross.parts] == ["hop 1", "hop 2", "cross-context"]
+    assert cross.value == pytest.approx(0.8 * 1.0 * 0.8)

@@ -505,7 +505,8 @@ def test_sign_colours_stay_apart_for_colour_blind_readers(whole: Opened) -> None
     whole.clean()
 
 
-def test_injection_payloads_stay_inert(browser: Any, tmp_path: Path) -> None:
+def _hostile() -> Knowledge:
+    """A chain n0 → n1 → ... whose names, quotes and sections are the injection payloads."""
     graph = nx.MultiDiGraph()
     evidence = {}
     for i, label in enumerate(INJECTIONS):
@@ -514,9 +515,11 @@ def test_injection_payloads_stay_inert(browser: Any, tmp_path: Path) -> None:
             evidence[f"ev{i}"] = Evidence(f"ev{i}", label, label, (1,))
             graph.add_edge(f"n{i - 1}", f"n{i}", key=f"a{i}", relation="increases", sign=1,
                            causal=True, evidence=(f"ev{i}",), contradicts=())  # fmt: skip
-    knowledge = Knowledge(
-        paths=(), mechanisms=graph, entities=graph, evidence=evidence, references={}
-    )
+    return Knowledge(paths=(), mechanisms=graph, entities=graph, evidence=evidence, references={})
+
+
+def test_injection_payloads_stay_inert(browser: Any, tmp_path: Path) -> None:
+    knowledge = _hostile()
     path = tmp_path / "evil.html"
     graph_html(knowledge, path)
     opened = _open(browser, path.as_uri())
@@ -539,5 +542,79 @@ def test_injection_payloads_stay_inert(browser: Any, tmp_path: Path) -> None:
     assert opened.js("() => window.__pwned") is None
     assert opened.js("() => document.querySelectorAll('img, [onerror], [onload]').length") == 0
     assert opened.js("() => document.scripts.length") == 7  # the data and six scripts
+    opened.clean()
+    opened.page.close()
+
+
+# ---- the prediction page ---------------------------------------------------------------------
+
+
+def test_prediction_page_draws_each_outcome_with_its_paths_and_scores(
+    browser: Any, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    path = tmp_path / "predict.html"
+    args = ["predict", "miR-21=up", "--outcome", "apoptosis", "--html", str(path)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    opened = _open(browser, path.as_uri())
+    rows = opened.js("() => window.kgViz.data.rows")
+    pten = [
+        r for r in rows if r["nodes"][:2] == ["miR-21", "PTEN"] and r["nodes"][-1] == "apoptosis"
+    ]
+    assert pten, [r["nodes"] for r in rows]
+    assert all(r["title"].startswith("apoptosis: DOWN") for r in rows)
+    assert opened.js("() => window.kgViz.shown.visNodes") == sum(len(r["nodes"]) for r in rows)
+    panel = opened.page.locator("#kg-panel")
+    text = panel.text_content() or ""
+    assert "Predicted outcomes" in text
+    assert "miR-21 ⊣ PTEN ⊣ PI3K/AKT signaling pathway ⊣ apoptosis" in text
+    assert "best supporting (miR-21 up → down)" in text
+    # the breakdown down to the evidence: the PTEN hop's curator inference weighs 0.50
+    assert "level 0.50 (CuratorInferred)" in text
+    row = rows.index(pten[0])
+    opened.click_edge(f"r{row}:h0")
+    assert PTEN_QUOTE in (panel.text_content() or "")
+    opened.clean()
+    opened.page.close()
+
+
+def test_prediction_page_keeps_hostile_names_inert(browser: Any, tmp_path: Path) -> None:
+    from kg.reasoning.predict import Perturbation, predict
+    from kg.views.forecast_page import prediction_html
+
+    knowledge = _hostile()
+    last = f"n{len(INJECTIONS) - 1}"
+    forecast = predict(knowledge, [Perturbation("n0", 1)], outcomes=[last])
+    assert [p.node for p in forecast.predictions] == [last]
+    path = tmp_path / "evil-predict.html"
+    prediction_html(knowledge, forecast, path)
+    opened = _open(browser, path.as_uri())
+    text = opened.page.locator("#kg-panel").text_content() or ""
+    assert INJECTIONS[0] in text
+    assert INJECTIONS[-1].split()[0] in text
+    assert opened.js("() => window.__pwned") is None
+    assert opened.js("() => document.querySelectorAll('img, [onerror], [onload]').length") == 0
+    assert opened.js("() => document.scripts.length") == 7  # the data and six scripts
+    opened.clean()
+    opened.page.close()
+
+
+def test_explanation_page_groups_each_candidates_paths(browser: Any, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    path = tmp_path / "explain.html"
+    args = ["explain", "--observe", "MMP3=down", "--observe", "ACAN=up", "--limit", "2"]
+    result = CliRunner().invoke(cli, [*args, "--html", str(path)])
+    assert result.exit_code == 0, result.output
+    opened = _open(browser, path.as_uri())
+    titles = opened.page.locator("#kg-panel li.kg-row-title").all_text_contents()
+    assert [t[:3] for t in titles] == ["1. ", "2. "]
+    assert "concordant" in (opened.page.locator("#kg-panel").text_content() or "")
     opened.clean()
     opened.page.close()

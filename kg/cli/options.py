@@ -28,7 +28,9 @@ __all__ = [
     "endpoint_options",
     "evidence_keep",
     "filter_options",
+    "html_option",
     "knowledge",
+    "weights_option",
 ]
 
 #: ``--study-type`` values and the kg.model.records.StudyType values they select.
@@ -49,6 +51,27 @@ def data_option(verb: str = "query") -> Callable[[Any], Any]:
         type=click.Path(path_type=Path),
         help=f"Turtle file(s) to {verb} instead of the shipped data (repeatable).",
     )
+
+
+def html_option(what: str) -> Callable[[Any], Any]:
+    """``--html FILE``: also write ``what`` as one offline HTML file."""
+    return click.option(
+        "--html",
+        "html",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help=f"Also write {what} as one offline HTML file.",
+    )
+
+
+def weights_option(func: Any) -> Any:
+    """``--weights FILE``: a TOML file overriding the evidence-score weights."""
+    return click.option(
+        "--weights",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="TOML file overriding the evidence-score weights (see kg/resources/scores.toml).",
+    )(func)
 
 
 def filter_options(func: Any = None, *, evidence: str = "curated") -> Callable[..., Any]:

@@ -11,7 +11,13 @@ from typing import Any
 
 import click
 
-from kg.cli.options import data_option, evidence_keep, filter_options
+from kg.cli.options import (
+    data_option,
+    evidence_keep,
+    filter_options,
+    html_option,
+    weights_option,
+)
 from kg.model.errors import UsageError
 
 __all__ = ["COMMANDS"]
@@ -26,12 +32,7 @@ def _split(item: str) -> tuple[str, str]:
 
 def _shared(func: Any) -> Any:
     options = [
-        click.option(
-            "--weights",
-            type=click.Path(dir_okay=False, path_type=Path),
-            default=None,
-            help="TOML file overriding the score weights (see kg/resources/scores.toml).",
-        ),
+        weights_option,
         click.option(
             "--format",
             "fmt",
@@ -62,6 +63,7 @@ def _shared(func: Any) -> Any:
 @filter_options
 @_shared
 @click.option("--through-disease", is_flag=True, help="Let paths pass through disease nodes.")
+@html_option("each outcome's supporting (--paths) and opposing paths, with their scores,")
 @data_option()
 def predict(
     perturbations: tuple[str, ...],
@@ -76,6 +78,7 @@ def predict(
     weights: Path | None,
     fmt: str,
     through_disease: bool,
+    html: Path | None,
     data: tuple[Path, ...],
 ) -> None:
     """Predicted direction of every process and disease PERTURBATIONS reach (ENTITY=up or
@@ -96,12 +99,13 @@ def predict(
     table = load_weights(weights)
     kg = load_knowledge(list(data) or None)
     chosen = [Perturbation(resolve(kg.mechanisms, n), parse_direction(w)) for n, w in parsed]
+    keep = evidence_keep(kg, cell_type, species, study_type, evidence)
     forecast = run(
         kg,
         chosen,
         outcomes=[resolve(kg.mechanisms, o) for o in outcome],
         max_hops=max_hops,
-        keep_evidence=evidence_keep(kg, cell_type, species, study_type, evidence),
+        keep_evidence=keep,
         weights=table,
         time_limit=time_limit,
         through_disease=through_disease,
@@ -113,6 +117,11 @@ def predict(
         click.echo(predictions.forecast_tsv(kg, forecast), nl=False)
     else:
         click.echo(predictions.forecast_text(kg, forecast, paths=paths), nl=False)
+    if html is not None:
+        from kg.views.forecast_page import prediction_html
+
+        prediction_html(kg, forecast, html, paths=paths, keep_evidence=keep)
+        click.echo(f"wrote {html}", err=True)
 
 
 @click.command()
@@ -134,6 +143,7 @@ def predict(
 )
 @filter_options
 @_shared
+@html_option("the top --limit candidates (at most 5), each with the path behind every prediction,")
 @data_option()
 def explain(
     signature: Path | None,
@@ -148,6 +158,7 @@ def explain(
     evidence: str,
     weights: Path | None,
     fmt: str,
+    html: Path | None,
     data: tuple[Path, ...],
 ) -> None:
     """Upstream regulators ranked by how well their predicted effects match an observation:
@@ -180,12 +191,13 @@ def explain(
     observed, unknown = resolve_signature(kg, rows)
     if unknown and fmt == "tsv":
         click.echo(f"kg: not in the graph (ignored): {', '.join(unknown)}", err=True)
+    keep = evidence_keep(kg, cell_type, species, study_type, evidence)
     result = run(
         kg,
         observed,
         mode="want" if want else "explain",
         max_hops=max_hops,
-        keep_evidence=evidence_keep(kg, cell_type, species, study_type, evidence),
+        keep_evidence=keep,
         weights=table,
         max_candidates=max_candidates,
     )
@@ -200,6 +212,11 @@ def explain(
         if unknown:
             text = f"Not in the graph (ignored): {', '.join(unknown)}\n" + text
         click.echo(text, nl=False)
+    if html is not None:
+        from kg.views.forecast_page import explanation_html
+
+        explanation_html(kg, result, html, limit=min(limit, 5), keep_evidence=keep)
+        click.echo(f"wrote {html}", err=True)
 
 
 COMMANDS: list[click.Command] = [predict, explain]

@@ -17,7 +17,9 @@ from kg.cli.options import (
     endpoint_options,
     evidence_keep,
     filter_options,
+    html_option,
     knowledge,
+    weights_option,
 )
 
 if TYPE_CHECKING:
@@ -80,13 +82,8 @@ def _through_disease_option(func: Any) -> Any:
     type=Seconds(0.01, 3600),
     help="Seconds of search at most (a safety bound; the answer says when it was hit).",
 )
-@click.option(
-    "--html",
-    "html",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Also write the paths, highlighted in their neighbourhood, as one offline HTML file.",
-)
+@html_option("the paths, highlighted in their neighbourhood,")
+@weights_option
 @_exact_option
 @_through_disease_option
 @data_option()
@@ -107,6 +104,7 @@ def trace(
     max_paths: int | None,
     time_limit: float,
     html: Path | None,
+    weights: Path | None,
     exact: bool,
     through_disease: bool,
     data: tuple[Path, ...],
@@ -117,7 +115,8 @@ def trace(
     The net effect of a path is the product of its signs (→ increases, ⊣ decreases); the
     summary gives the net effects of all simple paths within --max-hops, decided exactly,
     and how many paths have each. Paths shown: coherent ones first (one study, then one
-    cell type), then fewest hops, then strongest evidence. A general entity also stands
+    cell type), then the highest evidence score (the product of the hops' scores, shown
+    with its factors; --weights changes them), then fewest hops. A general entity also stands
     for its kinds (MSC-derived exosomes: BM-MSC-derived exosomes...) unless --exact. Names
     may be labels, synonyms or identifiers (miR-21, hsa-miR-21-5p, TNF-alpha, HGNC:9588).
     Paths do not pass through disease nodes (IVDD...) unless --through-disease is given.
@@ -128,12 +127,14 @@ def trace(
             "enumerates paths, so there is no cap to raise",
             err=True,
         )
+    from kg.reasoning.paths import rescored
     from kg.reasoning.paths import trace as run
     from kg.reasoning.resolve import resolve
-    from kg.store.knowledge import evidence_weights
+    from kg.reasoning.scores import Scorer, load_weights
     from kg.views import answers
 
     start = time.monotonic()
+    table = load_weights(weights)
     kg = knowledge(data, remote, deadline=start + time_limit)
     keep = evidence_keep(kg, cell_type, species, study_type, evidence)
     ends = resolve(kg.mechanisms, source), resolve(kg.mechanisms, target)
@@ -153,8 +154,8 @@ def trace(
         via=[resolve(kg.mechanisms, v) for v in via],
         avoid=avoided,
         keep_evidence=keep,
-        evidence_weight=evidence_weights(kg.evidence),
         evidence=kg.evidence,
+        rater=Scorer(kg.mechanisms, kg.evidence, table),
         # with --endpoint the time spent fetching counts against the limit too
         time_limit=max(time_limit - (time.monotonic() - start), 0.01) if remote else time_limit,
         no_pass_through=diseases,
@@ -166,6 +167,8 @@ def trace(
         from kg.store.remote_views import fetch_shown
 
         fetch_shown(kg, [h for p in result.paths for h in p.hops])
+        # the search read light records: score the shown paths from whole ones
+        result = rescored(result, Scorer(kg.mechanisms, kg.evidence, table))
         if html is not None:
             fetch_around(kg, {n for p in result.paths for n in p.nodes} | set(ends), hops=1)
     if fmt == "json":
@@ -188,6 +191,7 @@ def _reach_command(direction: str) -> click.Command:
     @click.option(
         "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
     )
+    @weights_option
     @_exact_option
     @_through_disease_option
     @data_option()
@@ -200,6 +204,7 @@ def _reach_command(direction: str) -> click.Command:
         study_type: tuple[str, ...],
         evidence: str,
         fmt: str,
+        weights: Path | None,
         exact: bool,
         through_disease: bool,
         data: tuple[Path, ...],
@@ -207,9 +212,10 @@ def _reach_command(direction: str) -> click.Command:
     ) -> None:
         from kg.reasoning import reach
         from kg.reasoning.resolve import resolve
-        from kg.store.knowledge import evidence_weights
+        from kg.reasoning.scores import Scorer, load_weights
         from kg.views import answers
 
+        table = load_weights(weights)
         kg = knowledge(data, remote)
         run = reach.upstream if direction == "upstream" else reach.downstream
         node = resolve(kg.mechanisms, entity)
@@ -227,8 +233,8 @@ def _reach_command(direction: str) -> click.Command:
             node,
             max_hops=max_hops,
             keep_evidence=keep,
-            evidence_weight=evidence_weights(kg.evidence),
             evidence=kg.evidence,
+            rater=Scorer(kg.mechanisms, kg.evidence, table),
             no_pass_through=diseases,
             exact=exact,
         )
@@ -244,10 +250,12 @@ def _reach_command(direction: str) -> click.Command:
 
     command.__doc__ = (
         "What regulates ENTITY: each upstream entity, its net effect on ENTITY over all "
-        "simple paths within --max-hops (mixed when they disagree) and its shortest path."
+        "simple paths within --max-hops (mixed when they disagree) and its shortest path (the "
+        "best-scored of the shortest)."
         if direction == "upstream"
         else "What ENTITY affects: each downstream entity, the net effect over all simple "
-        "paths within --max-hops (mixed when they disagree) and its shortest path."
+        "paths within --max-hops (mixed when they disagree) and its shortest path (the "
+        "best-scored of the shortest)."
     )
     return click.command(name=direction)(command)
 

@@ -9,14 +9,22 @@ paths of each sign stops at ``count_limit`` ("at least N").
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from kg.model.errors import UsageError
 from kg.reasoning.coherence import CoherenceFilter
 from kg.reasoning.hierarchy import widen
+from kg.reasoning.scores import Score, Scorer, rater_for
 from kg.reasoning.search import Deadline, Query, TimeLimitError
-from kg.reasoning.signed import Effect, MechanismPath, SignedView, check_nodes, effect_of
+from kg.reasoning.signed import (
+    Effect,
+    MechanismPath,
+    Rater,
+    SignedView,
+    check_nodes,
+    effect_of,
+)
 from kg.reasoning.tracer import Tracer
 
 if TYPE_CHECKING:
@@ -24,7 +32,7 @@ if TYPE_CHECKING:
 
     from kg.model.records import Evidence
 
-__all__ = ["Trace", "trace"]
+__all__ = ["Trace", "rescored", "trace"]
 
 
 @dataclass(frozen=True)
@@ -43,7 +51,8 @@ class Trace:
     ``--coherence study`` would answer), else None. ``stitched``: with a coherence filter,
     the paths of each effect it left out because no one study or cell type supports all
     their hops, as (effect, number, exact); None when not counted (no filter, or time ran
-    out).
+    out). ``scores``: the evidence score of each path shown, with its breakdown (empty when
+    paths were ranked by plain weights, without evidence records).
     """
 
     source: str
@@ -62,6 +71,7 @@ class Trace:
     max_hops: int = 5
     within_one_study: tuple[Effect, ...] | None = None
     stitched: tuple[tuple[Effect, int, bool], ...] | None = None
+    scores: tuple[Score, ...] = ()
 
     @property
     def found(self) -> int:
@@ -116,6 +126,7 @@ def trace(
     exact: bool = False,
     count_limit: int = 100,
     view: SignedView | None = None,
+    rater: Rater | None = None,
 ) -> Trace:
     """The net effects of ``source`` on ``target`` over simple signed paths of at most
     ``max_hops`` hops, and the top ``limit`` of those paths.
@@ -128,10 +139,13 @@ def trace(
     chain no single context supports is left out, and counted in ``stitched``); ``any``, the
     default here (a bare graph may have no evidence records to judge contexts by), keeps every
     path. ``evidence`` (the
-    records) gives each path its coherence and marks as-printed hops. ``view`` reuses a
-    :class:`SignedView` built for the same graph and filters (``keep_evidence``,
-    ``evidence_weight`` and ``evidence`` are then ignored). ``time_limit`` bounds the
-    search; the result says when it was hit.
+    records) gives each path its coherence and marks as-printed hops. Paths rank by their
+    evidence score, highest first (:mod:`kg.reasoning.search`): ``rater`` scores them (by
+    default a :class:`kg.reasoning.scores.Scorer` with the shipped weights when there are
+    records, else ``evidence_weight`` per evidence). ``view`` reuses a :class:`SignedView`
+    built for the same graph and filters (``keep_evidence``, ``evidence_weight``,
+    ``evidence`` and ``rater`` are then ignored). ``time_limit`` bounds the search; the
+    result says when it was hit.
 
     Example:
         >>> from kg.store.knowledge import load_knowledge
@@ -158,7 +172,10 @@ def trace(
     targets = widen(graph, target, exact=exact) - avoid_set
     if sources & targets:
         raise UsageError(f"{source!r} and {target!r} overlap in the entity hierarchy; use --exact")
-    base = view or SignedView(graph, keep_evidence, evidence_weight, evidence)
+    base = view or SignedView(
+        graph, keep_evidence, evidence_weight, evidence,
+        rater=rater or rater_for(graph, evidence, evidence_weight),
+    )  # fmt: skip
     query = Query(
         sources, targets, max_hops, tuple(via_list), frozenset(avoid_set),
         frozenset(no_pass_through) - sources - targets,
@@ -196,6 +213,25 @@ def trace(
         max_hops=max_hops,
         within_one_study=within,
         stitched=stitched,
+        scores=tuple(base.rater.path(p) for p in shown) if isinstance(base.rater, Scorer) else (),
+    )
+
+
+def rescored(result: Trace, scorer: Scorer) -> Trace:
+    """``result`` with its paths' scores computed again by ``scorer``, and the paths shown
+    ranked by them: for records completed after the search (a remote store's search reads
+    light records, without the citation-mismatch flag)."""
+    from kg.reasoning.coherence import COHERENCE_RANK
+
+    scored = sorted(
+        ((scorer.path(p), p) for p in result.paths),
+        key=lambda sp: (COHERENCE_RANK[sp[1].coherence], -sp[0].value, len(sp[1].hops)),
+    )
+    return replace(
+        result,
+        paths=tuple(p for _, p in scored),
+        effects=tuple(p.net_effect for _, p in scored),
+        scores=tuple(s for s, _ in scored),
     )
 
 

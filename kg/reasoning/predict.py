@@ -181,7 +181,7 @@ def predict(
 
     ``outcomes`` are node ids (default: every process and disease reached). At most
     ``paths_per_target`` paths per perturbation and target are scored: the search's best
-    (fewest hops, then best evidenced by the same score). ``view`` reuses a signed view
+    (the highest path scores, ranked by the same scorer). ``view`` reuses a signed view
     built with :func:`signed_view` for the same filters (``keep_evidence``, ``weights`` and
     ``scorer`` then only score, they do not filter).
     """
@@ -238,10 +238,10 @@ def predict(
 def signed_view(
     kg: Knowledge, keep_evidence: Callable[[str], bool] | None, scorer: Scorer
 ) -> SignedView:
-    """The signed view predict and explain search: as-printed evidence left out, the
-    evidence scores as the search's weights (one view serves many searches)."""
+    """The signed view predict and explain search: as-printed evidence left out, paths
+    ranked by ``scorer`` (one view serves many searches)."""
     return SignedView(
-        kg.mechanisms, as_printed_excluded(kg, keep_evidence), scorer.as_weights(), kg.evidence
+        kg.mechanisms, as_printed_excluded(kg, keep_evidence), evidence=kg.evidence, rater=scorer
     )
 
 

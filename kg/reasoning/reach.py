@@ -15,8 +15,9 @@ from itertools import islice
 from typing import TYPE_CHECKING, Literal
 
 from kg.reasoning.hierarchy import widen
+from kg.reasoning.scores import rater_for
 from kg.reasoning.search import Deadline, Query, TimeLimitError, best_paths, bounds
-from kg.reasoning.signed import Edge, Effect, Hop, MechanismPath, SignedView, check_nodes
+from kg.reasoning.signed import Edge, Effect, Hop, MechanismPath, Rater, SignedView, check_nodes
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -146,7 +147,7 @@ def _reach(
         kind = None if end == query_node else end
         path = MechanismPath(
             hops,
-            (min(scores), sum(scores)),
+            (min(scores), view.path_score(MechanismPath(hops))),
             source_kind=kind if forward else None,
             target_kind=None if forward else kind,
         )
@@ -187,9 +188,13 @@ def _run(
     exact: bool,
     time_limit: float,
     view: SignedView | None,
+    rater: Rater | None,
 ) -> Reached:
     check_nodes(graph, [node])
-    base = view or SignedView(graph, keep_evidence, evidence_weight, evidence)
+    base = view or SignedView(
+        graph, keep_evidence, evidence_weight, evidence,
+        rater=rater or rater_for(graph, evidence, evidence_weight),
+    )  # fmt: skip
     starts = widen(graph, node, exact=exact)
     stop = frozenset(no_pass_through) - starts
     return _reach(
@@ -209,10 +214,13 @@ def downstream(
     exact: bool = False,
     time_limit: float = 5.0,
     view: SignedView | None = None,
+    rater: Rater | None = None,
 ) -> Reached:
     """What ``source`` (and, unless ``exact``, its kinds) affects: every node within
-    ``max_hops``, its net effect over all simple paths, and its best-evidenced shortest path.
-    Nodes in ``no_pass_through`` are reported but not expanded.
+    ``max_hops``, its net effect over all simple paths, and its best-evidenced shortest path
+    (the highest evidence score among the shortest; ``rater``, ``evidence_weight`` as for
+    :func:`kg.reasoning.paths.trace`). Nodes in ``no_pass_through`` are reported but not
+    expanded.
 
     Example:
         >>> import networkx as nx
@@ -226,7 +234,7 @@ def downstream(
     return _run(
         graph, source, forward=True, max_hops=max_hops, keep_evidence=keep_evidence,
         evidence_weight=evidence_weight, evidence=evidence, no_pass_through=no_pass_through,
-        exact=exact, time_limit=time_limit, view=view,
+        exact=exact, time_limit=time_limit, view=view, rater=rater,
     )  # fmt: skip
 
 
@@ -242,6 +250,7 @@ def upstream(
     exact: bool = False,
     time_limit: float = 5.0,
     view: SignedView | None = None,
+    rater: Rater | None = None,
 ) -> Reached:
     """What regulates ``target`` (and, unless ``exact``, its kinds): every node within
     ``max_hops`` upstream, its net effect on the target over all simple paths, and its
@@ -249,5 +258,5 @@ def upstream(
     return _run(
         graph, target, forward=False, max_hops=max_hops, keep_evidence=keep_evidence,
         evidence_weight=evidence_weight, evidence=evidence, no_pass_through=no_pass_through,
-        exact=exact, time_limit=time_limit, view=view,
+        exact=exact, time_limit=time_limit, view=view, rater=rater,
     )  # fmt: skip

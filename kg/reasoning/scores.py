@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 from kg.model.errors import UsageError
 from kg.model.records import Evidence
-from kg.reasoning.signed import Hop, MechanismPath
+from kg.reasoning.signed import Hop, MechanismPath, Rater
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -48,6 +48,7 @@ __all__ = [
     "Weights",
     "evidence_weights",
     "load_weights",
+    "rater_for",
 ]
 
 #: The shipped table of weights.
@@ -214,18 +215,29 @@ class Scorer:
         """The score of a path: the product of its hops' scores, and the cross-context flag."""
         hops = tuple(self.hop(h) for h in path.hops)
         parts = [Part(f"hop {i}", s.value, s.subject) for i, s in enumerate(hops, 1)]
+        cross = self._cross_context(path)
+        if cross is not None:
+            parts.append(cross)
+        value = math.prod(p.value for p in parts)
+        return Score("path", " > ".join(path.nodes), value, tuple(parts), hops)
+
+    def hop_value(self, hop: Hop) -> float:
+        """The value of :meth:`hop` (what the search ranks hops by)."""
+        return self.hop(hop).value
+
+    def path_factor(self, path: MechanismPath) -> float:
+        """What a path's score adds to the product of its hops' scores: the cross-context
+        factor, or 1 (the search ranks paths by the two together)."""
+        cross = self._cross_context(path)
+        return 1.0 if cross is None else cross.value
+
+    def _cross_context(self, path: MechanismPath) -> Part | None:
         species = [self._species(h) for h in path.hops]
         recorded = [s for s in species if s]
         if len(recorded) > 1 and not set.intersection(*recorded):
             why = " / ".join(",".join(sorted(s)) for s in recorded)
-            parts.append(Part("cross-context", self.weights["flags"]["cross_context"], why))
-        value = math.prod(p.value for p in parts)
-        return Score("path", " > ".join(path.nodes), value, tuple(parts), hops)
-
-    def as_weights(self) -> Mapping[str, float]:
-        """The evidence scores as the search's ``evidence_weight`` mapping, computed only for
-        the evidence a search looks at."""
-        return _LazyWeights(self)
+            return Part("cross-context", self.weights["flags"]["cross_context"], why)
+        return None
 
     def _species(self, hop: Hop) -> set[str]:
         found: set[str] = set()
@@ -234,22 +246,6 @@ class Scorer:
             if record is not None:
                 found.update(record.species)
         return found
-
-
-class _LazyWeights(Mapping[str, float]):
-    def __init__(self, scorer: Scorer) -> None:
-        self._scorer = scorer
-
-    def __getitem__(self, eid: str) -> float:
-        if eid not in self._scorer.evidence_records:
-            raise KeyError(eid)
-        return self._scorer.evidence(eid).value
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._scorer.evidence_records)
-
-    def __len__(self) -> int:
-        return len(self._scorer.evidence_records)
 
 
 def evidence_weights(
@@ -261,3 +257,16 @@ def evidence_weights(
 
     scorer = Scorer(nx.MultiDiGraph(), evidence, weights)
     return {eid: scorer.evidence(eid).value for eid in evidence}
+
+
+def rater_for(
+    graph: nx.MultiDiGraph,
+    evidence: Mapping[str, Evidence] | None,
+    evidence_weight: Mapping[str, float] | None = None,
+    weights: Weights | None = None,
+) -> Rater | None:
+    """What ranks a search's paths: a :class:`Scorer` when there are evidence records and no
+    explicit ``evidence_weight`` (None: the signed view's plain weights)."""
+    if evidence is None or evidence_weight is not None:
+        return None
+    return Scorer(graph, evidence, weights)

@@ -3,19 +3,26 @@
 A path's net effect is the product of its hop signs. Which net effects simple paths of at
 most ``max_hops`` hops reach is decided in two steps:
 
-1. a dynamic programme over states (node, sign, via nodes seen) gives, for every node, the
-   fewest hops and the lowest cost of a *walk* from it to a target with each sign. Walks may
-   repeat nodes, so this only bounds what simple paths can do: a sign no walk reaches within
-   the bound is unreachable, and a partial path that cannot finish within the bound is cut;
+1. a breadth-first search over states (node, sign, via nodes seen) gives, for every node,
+   the fewest hops of a *walk* from it to a target with each sign. Walks may repeat nodes,
+   so this only bounds simple paths: a sign no walk reaches within the bound is unreachable,
+   and a partial path that cannot finish within the bound is cut;
 2. a best-first search over simple partial paths, guided by that bound (an admissible
-   heuristic: it never overestimates), finds the paths themselves in rank order, so the
-   first path of a sign is its witness and the first ``limit`` paths are the top paths.
+   heuristic), finds the paths themselves in rank order: the first path of a sign is its
+   witness, the first ``limit`` paths are the top paths. It only cuts what provably cannot
+   finish, so a sign it does not find is not reachable by any simple path within the bound.
 
-The search is complete (it only cuts what provably cannot finish), so a sign it does not find
-is not reachable by any simple path within the bound. Rank: fewest hops first, then the
-lowest cost, the sum over hops of 1 / evidence score (more, and more direct, evidence costs
-less). Counting paths of a sign is enumeration, so it stops at ``count_limit``
-("at least N"). A deadline bounds every step; a step it cuts says so.
+Rank: the **highest path score first**, then fewest hops. A path's score is the product of
+its hops' evidence scores (:mod:`kg.reasoning.scores`), searched as the additive cost
+Σ −log(hop score) ≥ 0: cost so far + fewest hops left × least hop cost never overestimates,
+so complete paths leave the search in rank order. A whole-path factor (cross-context) only
+lowers a score; :class:`kg.reasoning.tracer.Tracer` takes paths until no later one can
+outrank those it holds, so the top paths stay exact. Why not fewest hops first: a chain of
+well-evidenced links (in vivo, independent studies) should outrank one weak link (a review
+sentence), and the product already charges every extra link.
+
+Counting paths of a sign is enumeration, so it stops at ``count_limit`` ("at least N"). A
+deadline bounds every step; a step it cuts says so.
 """
 
 from __future__ import annotations
@@ -29,17 +36,8 @@ from itertools import islice
 
 from kg.reasoning.signed import Edge, Hop, SignedView
 
-__all__ = [
-    "Bounds",
-    "Deadline",
-    "Query",
-    "TimeLimitError",
-    "best_paths",
-    "bounds",
-    "count_paths",
-    "depths",
-    "simple_paths",
-]
+__all__ = ["Bounds", "Deadline", "Query", "TimeLimitError", "best_paths", "bounds",
+           "count_paths", "depths", "simple_paths"]  # fmt: skip
 
 
 class TimeLimitError(Exception):
@@ -113,7 +111,7 @@ class Bounds:
     table needs more than ``horizon`` hops (more than ``max_hops``: it is unreachable).
     ``plain[(node, sign)]`` is the fewest hops whatever the mask (all that is kept when the
     query has no via nodes), ``least[node]`` the fewest hops
-    of either sign; ``min_cost`` is the least cost of any hop of the view.
+    of either sign; ``min_cost`` is the least cost (−log score) of any hop of the view.
     """
 
     def __init__(self, horizon: int, max_hops: int, *, plain: bool, min_cost: float) -> None:
@@ -249,15 +247,16 @@ def best_paths(
     *,
     sign: int | None = None,
 ) -> Iterator[tuple[Hop, ...]]:
-    """Simple paths in rank order (fewest hops, then lowest cost), of one final sign or any.
+    """Simple paths in search order (lowest cost Σ −log hop score, then fewest hops), of one
+    final sign or any.
 
-    A best-first search over partial paths, keyed by a lower bound of the (hops, cost) of
+    A best-first search over partial paths, keyed by a lower bound of the (cost, hops) of
     their best completion; the bound never overestimates, so complete paths come out in
-    rank order. Hops are given source to target (also for a backward query).
+    that order. Hops are given source to target (also for a backward query).
     """
     counter = itertools.count()
     # (bound, -hops, tie, node, sign, via mask, hops, cost, nodes, edges)
-    heap: list[tuple[tuple[int, float], int, int, str, int, int, int, float, tuple[str, ...],
+    heap: list[tuple[tuple[float, int], int, int, str, int, int, int, float, tuple[str, ...],
                      tuple[Edge, ...]]] = []  # fmt: skip
     targets, blocked = query.targets, query.stop | query.avoid | query.sources
     full, max_hops, forward, least = query.full, query.max_hops, query.forward, table.min_cost
@@ -274,7 +273,7 @@ def best_paths(
         mask = query.bit(source)
         rest = rest_of(source, 1, mask)
         if rest <= max_hops:
-            heapq.heappush(heap, ((rest, rest * least if rest else 0.0), 0, next(counter),
+            heapq.heappush(heap, ((rest * least if rest else 0.0, rest), 0, next(counter),
                                   source, 1, mask, 0, 0.0, (source,), ()))  # fmt: skip
     while heap:
         deadline.check()
@@ -295,7 +294,7 @@ def best_paths(
             if step_hops + rest > max_hops:
                 continue
             step_cost = cost + edge.cost
-            bound = (step_hops + rest, step_cost + rest * least if rest else step_cost)
+            bound = (step_cost + rest * least if rest else step_cost, step_hops + rest)
             entry = (bound, -step_hops, next(counter), other, step_sign, step_mask, step_hops,
                      step_cost, (*nodes, other), (*edges, edge))  # fmt: skip
             heapq.heappush(heap, entry)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
 
 from kg.model.errors import KGError
 from kg.model.records import Evidence, Level
@@ -19,16 +19,8 @@ from kg.model.records import Evidence, Level
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = [
-    "Coherence",
-    "Edge",
-    "Effect",
-    "Hop",
-    "MechanismPath",
-    "SignedView",
-    "check_nodes",
-    "effect_of",
-]
+__all__ = ["UNWEIGHTED", "Coherence", "Edge", "Effect", "Hop", "MechanismPath", "Rater",
+           "SignedView", "check_nodes", "cost_of", "effect_of"]  # fmt: skip
 
 Effect = Literal["increases", "decreases"]
 #: How the hops of a path hang together: all supported by one study, all in one cell type,
@@ -64,7 +56,8 @@ class Hop:
 class MechanismPath:
     """A chain of hops from a source to a target.
 
-    ``strength`` is (weakest hop score, total score) over the hops' evidence scores.
+    ``strength`` is (weakest hop score, path score): the path score is what paths rank by
+    (:mod:`kg.reasoning.scores`: the product of the hop scores, and the cross-context factor).
     ``source_kind``/``target_kind`` name the kind of the queried entity the path really
     starts or ends at (``BM-MSC-derived exosomes`` for a query on ``MSC-derived exosomes``),
     None when it is the queried entity itself. ``coherence`` says whether one study or one
@@ -102,13 +95,52 @@ class MechanismPath:
 
 class Edge(NamedTuple):
     """A signed edge as the search sees it: the node at the other end, the hop, its ranking
-    cost (lower is better: ``1 / score``), its evidence score and its sign."""
+    cost (lower is better: ``-log(score)``, so that a path's cost is ``-log`` of the product
+    of its hop scores), its score in [0, 1] and its sign."""
 
     other: str
     hop: Hop
     cost: float
     score: float
     sign: int
+
+
+class Rater(Protocol):
+    """What ranks paths: a score in [0, 1] for each hop, and a factor in [0, 1] a whole path
+    adds to the product of its hops' scores (so that the product bounds the path's score
+    and the search's cost bound holds); :class:`kg.reasoning.scores.Scorer` is one."""
+
+    def hop_value(self, hop: Hop) -> float:
+        """The score of one hop."""
+        ...
+
+    def path_factor(self, path: MechanismPath) -> float:
+        """The factor of a whole path (1 when none)."""
+        ...
+
+
+#: The score of a piece of evidence a plain :class:`SignedView` has no weight for.
+UNWEIGHTED = 0.5
+
+
+class _Weighted:
+    """The rater of a graph without evidence records: each evidence counts as an independent
+    source of score ``weight[eid]`` (:data:`UNWEIGHTED` when absent), combined as the
+    evidence score combines sources (noisy-or); a path's score is the product of its hops'."""
+
+    def __init__(self, weight: Mapping[str, float]) -> None:
+        self.weight = weight
+
+    def hop_value(self, hop: Hop) -> float:
+        return 1.0 - math.prod(1.0 - self.weight.get(e, UNWEIGHTED) for e in hop.evidence)
+
+    def path_factor(self, path: MechanismPath) -> float:  # noqa: ARG002 - no path factor
+        return 1.0
+
+
+def cost_of(score: float) -> float:
+    """The additive ranking cost of a score: ``-log(score)`` (infinite for 0)."""
+    return -math.log(score) if score > 0 else math.inf
 
 
 def _contexts(record: Evidence | None) -> tuple[frozenset[str], frozenset[str]]:
@@ -127,9 +159,11 @@ def _contexts(record: Evidence | None) -> tuple[frozenset[str], frozenset[str]]:
 class SignedView:
     """The causal, signed edges of a mechanism graph under one evidence filter, read lazily.
 
-    ``keep`` drops evidence (an edge with none left is not followed); ``weight`` scores
-    evidence (default 1 each); ``evidence`` gives the records, for the contexts of
-    :meth:`within` and the as-printed marks. Keep the view to reuse what it read.
+    ``keep`` drops evidence (an edge with none left is not followed); ``rater`` scores the
+    hops and paths the search ranks (a :class:`kg.reasoning.scores.Scorer`); without one,
+    ``weight`` scores each evidence (see :class:`_Weighted`). ``evidence`` gives the records,
+    for the contexts of :meth:`within` and the as-printed marks. Keep the view to reuse
+    what it read.
     """
 
     def __init__(
@@ -139,6 +173,7 @@ class SignedView:
         weight: Mapping[str, float] | None = None,
         evidence: Mapping[str, Evidence] | None = None,
         *,
+        rater: Rater | None = None,
         context: tuple[str, str] | None = None,
         parent: SignedView | None = None,
     ) -> None:
@@ -147,6 +182,7 @@ class SignedView:
         self.context = context
         self._keep = keep
         self._weight = weight or {}
+        self.rater: Rater = rater if rater is not None else _Weighted(self._weight)
         self._parent = parent
         self._out: dict[str, list[Edge]] = {}
         self._in: dict[str, list[Edge]] = {}
@@ -187,10 +223,9 @@ class SignedView:
             printed = tuple(
                 e for e in evidence if (r := records.get(e)) is not None and _printed(r)
             )
-        score = sum(self._weight.get(e, 1.0) for e in evidence)
         hop = Hop(u, v, key, str(data["relation"]), int(sign), evidence, printed)
-        cost = 1.0 / score if score > 0 else math.inf
-        return Edge(v if forward else u, hop, cost, score, hop.sign)
+        score = self.rater.hop_value(hop)
+        return Edge(v if forward else u, hop, cost_of(score), score, hop.sign)
 
     def _by_context(self, node: str, forward: bool) -> dict[tuple[str, str], list[Edge]]:
         """The edges of ``node`` grouped by the studies and cell types of their evidence
@@ -260,6 +295,8 @@ class SignedView:
         for node in self.graph:
             self._out[node] = sorted(out.get(node, ()), key=order)
             self._in[node] = sorted(into.get(node, ()), key=order)
+        # every edge is read: its least cost is the tightest bound of a hop's cost
+        self._least = min((e.cost for edges in out.values() for e in edges), default=0.0)
         return self
 
     def edges(self, node: str, *, forward: bool) -> list[Edge]:
@@ -267,26 +304,37 @@ class SignedView:
         return self.out(node) if forward else self.into(node)
 
     def least_cost(self) -> float:
-        """A lower bound on the cost of every hop: 1 / the largest score an edge of the
-        graph could have (its evidence count times the largest weight). Computed once."""
+        """A lower bound on the cost of every hop: the least cost of all edges once
+        :meth:`build` read them; before, 0 with a rater (a hop may score 1), and with plain
+        weights the noisy-or of the most evidence an edge has at the largest weight."""
         if self._least is None:
             parent = self._parent
             if parent is not None:
                 self._least = parent.least_cost()
+            elif not isinstance(self.rater, _Weighted):
+                self._least = 0.0
             else:
                 most = max((len(d) for _, _, d in self.graph.edges(data="evidence", default=())),
                            default=1)  # fmt: skip
-                heaviest = max([1.0, *self._weight.values()])
-                self._least = 1.0 / (max(most, 1) * heaviest)
+                heaviest = max([UNWEIGHTED, *self._weight.values()])
+                self._least = cost_of(1.0 - (1.0 - heaviest) ** max(most, 1))
         return self._least
 
-    def weight(self, eid: str) -> float:
-        """The ranking weight of one piece of evidence (1 unless weighted)."""
-        return self._weight.get(eid, 1.0)
-
     def score(self, hop: Hop) -> float:
-        """The evidence score of a hop: the sum of its evidence weights."""
-        return sum(self._weight.get(e, 1.0) for e in hop.evidence)
+        """The score of a hop, as the search ranks it."""
+        return self.rater.hop_value(hop)
+
+    def path_cost(self, path: MechanismPath) -> float:
+        """The ranking cost of a path (lowest first): ``-log`` of its score, summed hop by
+        hop from the source as the search sums it, plus ``-log`` of the path's own factor."""
+        cost = 0.0
+        for hop in path.hops:
+            cost += cost_of(self.rater.hop_value(hop))
+        return cost + cost_of(self.rater.path_factor(path))
+
+    def path_score(self, path: MechanismPath) -> float:
+        """The score of a path: the product of its hops' scores times the path's factor."""
+        return math.prod(self.rater.hop_value(h) for h in path.hops) * self.rater.path_factor(path)
 
     # -- contexts --------------------------------------------------------------------------
 
@@ -326,7 +374,7 @@ class SignedView:
         if child is None:
             child = SignedView(
                 self.graph, self._keep, self._weight, self.evidence,
-                context=(kind, value), parent=self,
+                rater=self.rater, context=(kind, value), parent=self,
             )  # fmt: skip
             self._children[(kind, value)] = child
         return child

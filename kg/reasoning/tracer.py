@@ -9,7 +9,6 @@ ranking also looks in those views, so that coherent paths surface and rank first
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import islice
 
 from kg.reasoning import coherence as coh
 from kg.reasoning.search import (
@@ -24,20 +23,17 @@ from kg.reasoning.search import (
     depths,
     simple_paths,
 )
-from kg.reasoning.signed import Effect, Hop, MechanismPath, SignedView, effect_of
+from kg.reasoning.signed import Effect, Hop, MechanismPath, SignedView, cost_of, effect_of
 
 __all__ = ["Rank", "Tracer"]
 
-Rank = tuple[int, int, float, tuple[str, ...]]
+Rank = tuple[int, float, int, tuple[str, ...]]
 
 
 def _rank(path: MechanismPath, base: SignedView) -> Rank:
-    """Coherent first, then fewest hops, then lowest cost (the sum of 1 / hop score)."""
-    cost = 0.0
-    for hop in path.hops:
-        score = base.score(hop)
-        cost += 1.0 / score if score > 0 else float("inf")
-    return (coh.COHERENCE_RANK[path.coherence], len(path.hops), cost, path.nodes)
+    """Coherent first, then the highest path score (the lowest cost −log score), then fewest
+    hops, then the nodes' ids."""
+    return (coh.COHERENCE_RANK[path.coherence], base.path_cost(path), len(path.hops), path.nodes)
 
 
 class Tracer:
@@ -79,11 +75,12 @@ class Tracer:
         if key not in self.pool:
             scores = [self.base.score(h) for h in hops]
             first, last = hops[0].subject, hops[-1].object
+            plain = MechanismPath(hops)
             path = coh.annotate(
                 self.base,
                 MechanismPath(
                     hops,
-                    (min(scores), sum(scores)),
+                    (min(scores), self.base.path_score(plain)),
                     source_kind=None if first == self.source else first,
                     target_kind=None if last == self.target else last,
                 ),
@@ -103,18 +100,36 @@ class Tracer:
             possible |= self._table(view).signs(self.query)
         self.open = set(possible)
         for view in self.views:
-            for hops in islice(self._best(view, None), limit):
+            for hops in self._best(view, None, limit):
                 self._note(hops)
         for sign in sorted(self.open):
             for view in self.views:
                 table = self._table(view)
                 if sign in table.signs(self.query):
-                    for hops in islice(self._best(view, sign), 1):
+                    for hops in self._best(view, sign, 1):
                         self._note(hops)
             self.open.discard(sign)
 
-    def _best(self, view: SignedView, sign: int | None) -> Iterator[tuple[Hop, ...]]:
-        return best_paths(view, self.query, self._table(view), self.deadline, sign=sign)
+    def _best(self, view: SignedView, sign: int | None, limit: int) -> Iterator[tuple[Hop, ...]]:
+        """The top ``limit`` paths of ``view`` by path score (then fewest hops). The search
+        yields paths by the product of their hop scores, a bound on their path scores: take
+        paths until the ``limit``-th best held ranks no lower than the last one taken (no
+        later path can outrank it). When time runs out, what is held is given first."""
+        found = best_paths(view, self.query, self._table(view), self.deadline, sign=sign)
+        held: list[tuple[tuple[float, int], tuple[Hop, ...]]] = []
+        try:
+            for hops in found:
+                searched = 0.0
+                for hop in hops:
+                    searched += cost_of(view.score(hop))
+                held.append(((view.path_cost(MechanismPath(hops)), len(hops)), hops))
+                held.sort(key=lambda item: item[0])
+                if len(held) >= limit and held[limit - 1][0] <= (searched, len(hops)):
+                    break
+        except TimeLimitError:
+            yield from (hops for _, hops in held[:limit])
+            raise
+        yield from (hops for _, hops in held[:limit])
 
     def _note(self, hops: tuple[Hop, ...]) -> None:
         key = self._add(hops)
@@ -132,7 +147,7 @@ class Tracer:
         if self.wanted == "any":
             try:
                 for view in self._contexts("cell-type"):
-                    for hops in islice(self._best(view, None), limit):
+                    for hops in self._best(view, None, limit):
                         self._add(hops)
             except TimeLimitError:
                 pass  # the net effects are decided; the ranking uses the paths found so far

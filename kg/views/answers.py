@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg.reasoning.paths import Trace
 from kg.reasoning.reach import Reach
+from kg.reasoning.scores import Score
 from kg.reasoning.signed import Effect, Hop, MechanismPath
 
 if TYPE_CHECKING:  # kept out of kg trace's start-up: these pull in rdflib
@@ -24,6 +25,8 @@ from kg.views.evidence import (
     hop_line,
     node_json,
     reference_label,
+    score_json,
+    score_line,
 )
 
 __all__ = [
@@ -84,7 +87,10 @@ def _kind_of(path: MechanismPath, hop: Hop, query: tuple[str, str] | None) -> st
 
 
 def _path_json(
-    kg: Knowledge, path: MechanismPath, query: tuple[str, str] | None = None
+    kg: Knowledge,
+    path: MechanismPath,
+    query: tuple[str, str] | None = None,
+    score: Score | None = None,
 ) -> dict[str, Any]:
     return {
         "nodes": [node_json(kg, n) for n in path.nodes],
@@ -108,6 +114,7 @@ def _path_json(
         "source_kind": node_json(kg, path.source_kind) if path.source_kind else None,
         "target_kind": node_json(kg, path.target_kind) if path.target_kind else None,
         "through_as_printed": path.as_printed,
+        "score": score_json(score) if score is not None else None,
     }
 
 
@@ -125,7 +132,10 @@ def trace_json(kg: Knowledge, result: Trace) -> dict[str, Any]:
     return {
         "source": node_json(kg, result.source),
         "target": node_json(kg, result.target),
-        "paths": [_path_json(kg, p, query) for p in result.paths],
+        "paths": [
+            _path_json(kg, p, query, result.scores[i] if result.scores else None)
+            for i, p in enumerate(result.paths)
+        ],
         "summary": {
             "paths_found": result.found,
             "paths_found_exact": result.counted_fully,
@@ -134,6 +144,8 @@ def trace_json(kg: Knowledge, result: Trace) -> dict[str, Any]:
             "net_effects": list(result.reachable),
             "consistent": result.consistent,
             "max_hops": result.max_hops,
+            "rank": "coherence (one study, one cell type, stitched), then the highest path "
+            "score, then fewest hops",
             "paths_by_effect": _counts_json(result),
             "increasing_paths": list(result.paths_with("increases")),
             "decreasing_paths": list(result.paths_with("decreases")),
@@ -252,6 +264,9 @@ def trace_text(kg: Knowledge, result: Trace) -> str:
             f"{rank}. {chain}",
             f"   net: {path.net_effect} · {len(path.hops)} {hops} · {coherence_text(kg, path)}",
         ]
+        score = result.scores[rank - 1] if result.scores else None
+        if score is not None:
+            lines.append(f"   score {score_line(score)}")
         for end, query_end in (
             (path.source_kind, result.source),
             (path.target_kind, result.target),
@@ -267,6 +282,9 @@ def trace_text(kg: Knowledge, result: Trace) -> str:
             if hop.as_printed:
                 extra += "   [as-printed]"
             lines.append(f"   {hop_line(kg, hop)}{extra}")
+            if score is not None:
+                hop_score = score.children[path.hops.index(hop)]
+                lines.append(f"      score {score_line(hop_score)}")
             for eid in hop.evidence:
                 lines += evidence_lines(kg, eid, _contradicts(kg, hop), "      ")
     return "\n".join(lines) + "\n"

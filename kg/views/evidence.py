@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kg.model.records import Evidence, Level
+from kg.reasoning.scores import Score
 from kg.reasoning.signed import Hop
 
 if TYPE_CHECKING:  # kept out of kg trace's start-up: these pull in rdflib
@@ -26,6 +27,8 @@ __all__ = [
     "hop_line",
     "node_json",
     "reference_label",
+    "score_json",
+    "score_line",
 ]
 
 
@@ -182,3 +185,20 @@ def hop_line(kg: Knowledge, hop: Hop) -> str:
     words = _RELATION_WORDS.get(hop.relation)
     extra = f"  ({words})" if words else ""
     return f"{kg.label(hop.subject)} {arrow(hop.sign)} {kg.label(hop.object)}{extra}"
+
+
+def score_line(score: Score) -> str:
+    """``value = factor value (why) × ...``."""
+    factors = " × ".join(f"{p.name} {p.value:.2f} ({p.why})" for p in score.parts)
+    return f"{score.value:.2f} = {factors}"
+
+
+def score_json(score: Score) -> dict[str, Any]:
+    """A score, its factors and the scores under it."""
+    return {
+        "kind": score.kind,
+        "subject": score.subject,
+        "value": round(score.value, 6),
+        "parts": [{"name": p.name, "value": p.value, "why": p.why} for p in score.parts],
+        "children": [score_json(c) for c in score.children],
+    }

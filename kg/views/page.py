@@ -11,7 +11,8 @@ only. The Content-Security-Policy forbids every network request and allows exact
 page's own inline scripts and styles, by their SHA-256 (no ``'unsafe-inline'``).
 
 Positions come from :mod:`kg.views.layout` (layers by role, left to right); there is no
-physics simulation in the browser. A trace page draws one row per path.
+physics simulation in the browser. A trace page draws one row per path (so do the prediction
+and explanation pages of :mod:`kg.views.forecast_page`).
 """
 
 from __future__ import annotations
@@ -20,14 +21,14 @@ import base64
 import hashlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.model.errors import KGError
-from kg.views.payload import filtered, neighbourhood, page_data, trace_rows
+from kg.views.payload import filtered, neighbourhood, page_data, path_rows
 
 if TYPE_CHECKING:
     from kg.reasoning.paths import Trace
@@ -38,8 +39,11 @@ __all__ = [
     "escape_json",
     "graph_html",
     "graph_page",
+    "render",
+    "rows_data",
     "trace_html",
     "trace_page",
+    "write_page",
 ]
 
 # vis-network 9.1.2 inside pyvis 0.3.2 (pinned); the hash catches a changed wheel.
@@ -112,7 +116,9 @@ def _script(text: str) -> str:
     return f"<script>{text}</script>"
 
 
-def _html(payload: dict[str, Any]) -> str:
+def render(payload: dict[str, Any]) -> str:
+    """The page of a payload: the template with the data, scripts and style inlined and the
+    Content-Security-Policy listing their hashes."""
     scripts = [_vis_js(), *(_asset(name) for name in _APP_SCRIPTS)]
     css = _asset("viz.css")
     if "</style" in css.lower():
@@ -172,7 +178,7 @@ def graph_page(
         subtitle = f"entities within {hops} hop(s) of {knowledge.label(focus)}"
         marks = {focus: "focus"}
     payload = page_data(knowledge, sub, title=title, subtitle=subtitle, marks=marks)
-    return Page(_html(payload), len(payload["nodes"]), len(payload["edges"]))
+    return Page(render(payload), len(payload["nodes"]), len(payload["edges"]))
 
 
 def trace_page(
@@ -198,26 +204,46 @@ def trace_page(
     """
     from kg.views.answers import trace_text
 
+    src, tgt = knowledge.label(result.source), knowledge.label(result.target)
+    payload, _rows = rows_data(
+        knowledge, list(result.paths), ({result.source}, {result.target}),
+        title=f"{src} → {tgt}", subtitle=trace_text(knowledge, result).splitlines()[0],
+        hops=hops, keep_evidence=keep_evidence,
+    )  # fmt: skip
+    return Page(render(payload), len(payload["nodes"]), len(payload["edges"]))
+
+
+def rows_data(
+    knowledge: Knowledge,
+    paths: list[Any],
+    ends: tuple[set[str], set[str]],
+    *,
+    title: str,
+    subtitle: str,
+    hops: int,
+    keep_evidence: Callable[[str], bool] | None,
+    groups: Sequence[str] | None = None,
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The data of a page drawing ``paths`` one row each (sources and targets marked), and
+    its rows (rows of different ``groups``, one per path, are never merged)."""
     graph = knowledge.mechanisms
-    path_nodes = {n for p in result.paths for n in p.nodes} | {result.source, result.target}
+    path_nodes = {n for p in paths for n in p.nodes} | ends[0] | ends[1]
     nodes = neighbourhood(graph, path_nodes, hops=hops)
     sub = filtered(graph, nodes, keep_evidence, keep_nodes=path_nodes)
-    path_edges = {(h.subject, h.object, h.assertion) for p in result.paths for h in p.hops}
+    path_edges = {(h.subject, h.object, h.assertion) for p in paths for h in p.hops}
     marks = dict.fromkeys(path_nodes, "path")
-    marks[result.source] = "source"
-    marks[result.target] = "target"
-    src, tgt = knowledge.label(result.source), knowledge.label(result.target)
-    summary = trace_text(knowledge, result).splitlines()[0]
+    marks.update(dict.fromkeys(ends[0], "source"))
+    marks.update(dict.fromkeys(ends[1], "target"))
     payload = page_data(
-        knowledge, sub, title=f"{src} → {tgt}", subtitle=summary, marks=marks, path_edges=path_edges
+        knowledge, sub, title=title, subtitle=subtitle, marks=marks, path_edges=path_edges
     )
     payload["aggregate"] = False
-    payload["rows"] = trace_rows(knowledge, result, payload["edges"])
+    payload["rows"] = path_rows(knowledge, paths, payload["edges"], groups)
     payload["paths"] = [{"text": r["text"], "effect": r["effect"]} for r in payload["rows"]]
-    return Page(_html(payload), len(payload["nodes"]), len(payload["edges"]))
+    return payload, payload["rows"]
 
 
-def _write(page: Page, path: Path) -> Page:
+def write_page(page: Page, path: Path) -> Page:
     """Write the page atomically (see :func:`kg.store.files.write_atomic`)."""
     from kg.store import files
 
@@ -234,7 +260,9 @@ def graph_html(
     keep_evidence: Callable[[str], bool] | None = None,
 ) -> Page:
     """Write :func:`graph_page` to ``path`` (nothing else is written anywhere)."""
-    return _write(graph_page(knowledge, focus=focus, hops=hops, keep_evidence=keep_evidence), path)
+    return write_page(
+        graph_page(knowledge, focus=focus, hops=hops, keep_evidence=keep_evidence), path
+    )
 
 
 def trace_html(
@@ -246,4 +274,4 @@ def trace_html(
     keep_evidence: Callable[[str], bool] | None = None,
 ) -> Page:
     """Write :func:`trace_page` to ``path`` (nothing else is written anywhere)."""
-    return _write(trace_page(knowledge, result, hops=hops, keep_evidence=keep_evidence), path)
+    return write_page(trace_page(knowledge, result, hops=hops, keep_evidence=keep_evidence), path)

@@ -5,7 +5,7 @@ aggregated view and, on a trace page, one row per path."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from kg.model.errors import KGError
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from kg.reasoning.paths import Trace
+    from kg.reasoning.signed import MechanismPath
     from kg.store.knowledge import Knowledge
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "filtered",
     "neighbourhood",
     "page_data",
+    "path_rows",
     "trace_rows",
 ]
 
@@ -308,12 +310,24 @@ def trace_rows(
     hop are one row; that hop then lists the edges (and so the evidence) of all of them.
     Each row's nodes get their own positions (``x``, ``y`` per node, in row order).
     """
+    return path_rows(knowledge, result.paths, edges)
+
+
+def path_rows(
+    knowledge: Knowledge,
+    paths: Sequence[MechanismPath],
+    edges: list[dict[str, Any]],
+    groups: Sequence[str] | None = None,
+) -> list[dict[str, Any]]:
+    """The rows of :func:`trace_rows` for any paths; ``row["paths"]`` lists the indices of
+    the paths in ``paths`` that a row draws. Paths of different ``groups`` (one per path)
+    stay in different rows."""
     edge_of = {(e["from"], e["to"], e["assertion"]): e["id"] for e in edges}
-    rows: dict[tuple[tuple[str, ...], tuple[int, ...]], dict[str, Any]] = {}
-    for number, path in enumerate(result.paths):
+    rows: dict[tuple[str, tuple[str, ...], tuple[int, ...]], dict[str, Any]] = {}
+    for number, path in enumerate(paths):
         signs = tuple(h.sign for h in path.hops)
         row = rows.setdefault(
-            (tuple(path.nodes), signs),
+            (groups[number] if groups is not None else "", tuple(path.nodes), signs),
             {
                 "nodes": list(path.nodes),
                 "hops": [{"from": h.subject, "to": h.object, "sign": h.sign, "edges": []}

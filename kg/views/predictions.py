@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 from kg.reasoning.explain import Explanation, Regulator
 from kg.reasoning.predict import Forecast, Prediction, Support
-from kg.reasoning.scores import Score
 from kg.reasoning.signed import MechanismPath
-from kg.views.evidence import arrow, evidence_json, node_json
+from kg.views.evidence import arrow, evidence_json, node_json, score_json, score_line
 
 if TYPE_CHECKING:
     from kg.store.knowledge import Knowledge
 
 __all__ = [
+    "explain_head",
     "explain_json",
     "explain_text",
     "explain_tsv",
@@ -28,28 +28,11 @@ __all__ = [
     "forecast_text",
     "forecast_tsv",
     "path_chain",
-    "score_json",
-    "score_line",
+    "prediction_head",
+    "support_lines",
 ]
 
 _WORD = {1: "up", -1: "down"}
-
-
-def score_line(score: Score) -> str:
-    """``value = factor value (why) × ...``."""
-    factors = " × ".join(f"{p.name} {p.value:.2f} ({p.why})" for p in score.parts)
-    return f"{score.value:.2f} = {factors}"
-
-
-def score_json(score: Score) -> dict[str, Any]:
-    """A score, its factors and the scores under it."""
-    return {
-        "kind": score.kind,
-        "subject": score.subject,
-        "value": round(score.value, 6),
-        "parts": [{"name": p.name, "value": p.value, "why": p.why} for p in score.parts],
-        "children": [score_json(c) for c in score.children],
-    }
 
 
 def path_chain(kg: Knowledge, path: MechanismPath) -> str:
@@ -63,7 +46,8 @@ def _perturbation(kg: Knowledge, support: Support) -> str:
     return f"{kg.label(support.perturbation.node)} {_WORD[support.perturbation.direction]}"
 
 
-def _support_lines(kg: Knowledge, support: Support, indent: str) -> list[str]:
+def support_lines(kg: Knowledge, support: Support, indent: str) -> list[str]:
+    """A path, then its score's breakdown: the path, each hop, each hop's evidence."""
     lines = [f"{indent}{path_chain(kg, support.path)}  [{_perturbation(kg, support)}]"]
     lines.append(f"{indent}   path score {score_line(support.score)}")
     for hop, hop_score in zip(support.path.hops, support.score.children, strict=True):
@@ -79,7 +63,8 @@ def _paths(n: int) -> str:
     return f"{n} path" if n == 1 else f"{n} paths"
 
 
-def _prediction_head(kg: Knowledge, p: Prediction) -> str:
+def prediction_head(kg: Knowledge, p: Prediction) -> str:
+    """``apoptosis: DOWN (score 0.64; up 0.00 from 0 paths, down 0.64 from 5 paths)``."""
     conflict = " · CONFLICTING" if p.conflicting else ""
     cut = " · search cut short" if p.truncated else ""
     return (
@@ -98,14 +83,14 @@ def forecast_text(kg: Knowledge, forecast: Forecast, *, paths: int = 3) -> str:
     if forecast.unreached:
         lines.append("no path reaches: " + ", ".join(kg.label(n) for n in forecast.unreached))
     for p in forecast.predictions:
-        lines += ["", _prediction_head(kg, p)]
+        lines += ["", prediction_head(kg, p)]
         side = "supporting" if p.direction != "unresolved" else "increasing"
         for rank, support in enumerate(p.supporting[:paths], 1):
-            lines += _support_lines(kg, support, f"  {side} {rank}: ")[:1]
-            lines += _support_lines(kg, support, "  ")[1:]
+            lines += support_lines(kg, support, f"  {side} {rank}: ")[:1]
+            lines += support_lines(kg, support, "  ")[1:]
         if p.opposing is not None:
-            lines += _support_lines(kg, p.opposing, "  strongest opposing: ")[:1]
-            lines += _support_lines(kg, p.opposing, "  ")[1:]
+            lines += support_lines(kg, p.opposing, "  strongest opposing: ")[:1]
+            lines += support_lines(kg, p.opposing, "  ")[1:]
         else:
             lines.append("  no opposing path")
     return "\n".join(lines) + "\n"
@@ -190,6 +175,15 @@ def _hypothesis(kg: Knowledge, r: Regulator) -> str:
     return f"{kg.label(r.node)} {_WORD[r.direction]}"
 
 
+def explain_head(kg: Knowledge, r: Regulator, rank: int) -> str:
+    """``1. BM-MSC-derived exosomes up: 3 concordant, 0 discordant, ... · score 2.34``."""
+    return (
+        f"{rank}. {_hypothesis(kg, r)}: {r.concordant} concordant, {r.discordant} "
+        f"discordant, {r.unexplained} unexplained · p = {r.p_value:.3g}, "
+        f"q = {r.q_value:.3g} · score {r.score:.2f}"
+    )
+
+
 def explain_text(kg: Knowledge, result: Explanation, *, limit: int = 10) -> str:
     """The ranked candidates with their counts, p- and q-values and, per observed entity,
     the verdict and the supporting path."""
@@ -201,12 +195,7 @@ def explain_text(kg: Knowledge, result: Explanation, *, limit: int = 10) -> str:
     if not result.regulators:
         lines.append("No candidate reaches the observed entities.")
     for rank, r in enumerate(result.regulators[:limit], 1):
-        lines += [
-            "",
-            f"{rank}. {_hypothesis(kg, r)}: {r.concordant} concordant, {r.discordant} "
-            f"discordant, {r.unexplained} unexplained · p = {r.p_value:.3g}, "
-            f"q = {r.q_value:.3g} · score {r.score:.2f}",
-        ]
+        lines += ["", explain_head(kg, r, rank)]
         for m in r.matches:
             head = f"   {kg.label(m.node)} {_WORD[m.observed]}: {m.verdict}"
             p = m.prediction

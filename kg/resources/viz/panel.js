@@ -112,16 +112,28 @@
     function showDefault() {
       start("default", null);
       if (app.tracing) {
-        panel.appendChild(el("h2", null, "Paths, left to right"));
+        panel.appendChild(el("h2", null, data.rowsTitle || "Paths, left to right"));
         panel.appendChild(el("p", null, data.subtitle));
         var ol = el("ol", "kg-paths");
+        var heading = null;
         data.rows.forEach(function (p, i) {
+          // a prediction page: each outcome's heading, then its paths with their scores
+          if (p.title && p.title !== heading) {
+            heading = p.title;
+            ol.appendChild(el("li", "kg-row-title", p.title));
+          }
           var li = el("li");
           li.setAttribute("data-row", String(i));
           if (app.state.path === i) li.className = "kg-chosen";
           li.appendChild(link(p.text, function () { app.selectPath(i); }));
           li.appendChild(el("span", p.effect === "increases" ? "kg-inc" : "kg-dec", " net " + p.effect));
           if (p.paths.length > 1) li.appendChild(el("span", "kg-muted", " (" + p.paths.length + " parallel assertions merged)"));
+          if (p.role) li.appendChild(el("span", "kg-muted", " \u00b7 " + p.role));
+          if (p.score && p.score.length) {
+            var breakdown = el("ul", "kg-score");
+            p.score.forEach(function (line) { breakdown.appendChild(el("li", null, line)); });
+            li.appendChild(breakdown);
+          }
           if (!app.rowShown(i)) li.appendChild(el("span", "kg-out-tag", " hidden by the filters"));
           ol.appendChild(li);
         });
