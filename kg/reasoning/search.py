@@ -110,8 +110,8 @@ class Bounds:
     visits to its fewest hops, for walks of at most ``horizon`` hops; a state not in the
     table needs more than ``horizon`` hops (more than ``max_hops``: it is unreachable).
     ``plain[(node, sign)]`` is the fewest hops whatever the mask (all that is kept when the
-    query has no via nodes), ``least[node]`` the fewest hops
-    of either sign; ``min_cost`` is the least cost (−log score) of any hop of the view.
+    query has no via nodes), ``least[node]`` the fewest hops of either sign; ``min_cost`` is
+    the least cost (−log score) of any hop of the view; ``steps`` caches :func:`count_paths`.
     """
 
     def __init__(self, horizon: int, max_hops: int, *, plain: bool, min_cost: float) -> None:
@@ -122,6 +122,7 @@ class Bounds:
         self.max_hops = max_hops
         self.min_cost = min_cost
         self._is_plain = plain
+        self.steps: dict[str, list[tuple[int, str, int, bool, int, int]]] = {}
 
     @property
     def beyond(self) -> int:
@@ -356,7 +357,7 @@ def count_paths(
     bound, beyond, least = table.plain, table.beyond, table.least
     targets, blocked = query.targets, query.stop | query.avoid | query.sources
     max_hops, forward = query.max_hops, query.forward
-    useful: dict[str, list[tuple[int, str, int, bool, int, int]]] = {}
+    useful = table.steps  # the same for both signs and every count of the query
     on_path: set[str] = set()
     found = 0
 
