@@ -15,12 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
-
-import pyoxigraph as ox
 
 from kg.model.errors import KGError, NotFoundError, TurtleSyntaxError
 from kg.model.records import Evidence, Level, Relation, StudyType
+
+if TYPE_CHECKING:  # a cache hit reads records without importing Oxigraph (34 ms)
+    import pyoxigraph as ox
 
 __all__ = [
     "ASSERTION",
@@ -86,6 +88,8 @@ def open_store(paths: Sequence[Path]) -> ox.Store:
         >>> len(open_store(shipped.data_files())) > 10_000
         True
     """
+    import pyoxigraph as ox
+
     store = ox.Store()
     for path in paths:
         if not Path(path).is_file():
@@ -113,6 +117,8 @@ def node_id(iri: str) -> str:
 
 
 def _select(store: ox.Store, query: str) -> Iterator[ox.QuerySolution]:
+    import pyoxigraph as ox
+
     solutions = store.query(_PREFIXES + query)
     assert isinstance(solutions, ox.QuerySolutions)  # every query here is a SELECT
     return iter(solutions)
@@ -141,6 +147,8 @@ def edge_rows(store: ox.Store) -> Iterator[tuple[str, str, str, str, list[str], 
     Raises:
         KGError: an assertion uses a predicate that is not a kg relation.
     """
+    import pyoxigraph as ox
+
     evidence: dict[str, list[str]] = {}
     query = "SELECT ?a ?e WHERE { ?a a kg:Assertion ; kg:evidence ?e FILTER(isIRI(?e)) }"
     for a, e in _select(store, query):
