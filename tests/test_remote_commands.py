@@ -119,7 +119,7 @@ def test_viz_pages_equal_the_embedded_ones(
     assert len(local["edges"]) > 10
 
 
-def test_every_named_query_matches_on_oxigraph_and_kg_serve(servers: dict[str, Remote]) -> None:
+def test_every_named_query_matches_on_every_server(servers: dict[str, Remote]) -> None:
     names = [line.split()[0] for line in _run(["sparql", "--list"]).splitlines() if line[:1] != " "]
     assert len(names) >= 5
     for name in names:
@@ -127,5 +127,5 @@ def test_every_named_query_matches_on_oxigraph_and_kg_serve(servers: dict[str, R
         if name == "entity-evidence":
             args += ["--param", "entity=miR-21"]
         local = _run(args)
-        for server in ("oxigraph", "kg serve"):
+        for server in SERVERS:
             assert _run([*args, *servers[server].args()]) == local, (name, server)
