@@ -48,12 +48,12 @@ def fetch_conflicts(kg: Knowledge) -> Graph:
     )
     keys = sorted({row["x"] for q in queries for row in select_all(client, q, "?x")})
     rows = select_batched(client, EDGE_QUERY.replace("{predicates}", ""), "a", keys)
-    add_edges(kg, collect_edges(client, rows), full=True)
     notes = Graph()
     for row in select_batched(
         client, "SELECT ?a ?n { {values} ?a <" + _NS + "contradictionNote> ?n }", "a", keys
     ):
         notes.add((URIRef(row["a"]), KG.contradictionNote, Literal(row["n"])))
+    add_edges(kg, collect_edges(client, rows), full=True)  # last: its check covers the notes
     return notes
 
 
@@ -97,4 +97,5 @@ def fetch_graph(endpoint: Endpoint, *, page: int = 10_000) -> Graph:
             f"{endpoint.where}: the server sent {received} of its {expected} triples "
             "(a result cap? Virtuoso: raise ResultSetMaxRows), or the data changed meanwhile"
         )
+    client.settle()
     return graph

@@ -7,6 +7,7 @@ the embedded graph.
 
 from __future__ import annotations
 
+import dataclasses
 import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -113,15 +114,17 @@ def run_remote(
     from kg.store.sparql.results import Result
 
     form = check_query(query, source=source)
-    client = Client(Endpoint(endpoint.url, endpoint.graph, endpoint.headers, timeout))
+    client = Client(dataclasses.replace(endpoint, timeout=timeout))
     text = prefixed(query, PREFIXES)
     try:
         if form in ("CONSTRUCT", "DESCRIBE"):
             fmt, body = client.construct(text)
+            client.settle()
             rdf = ox.RdfFormat.N_TRIPLES if fmt == "nt" else ox.RdfFormat.TURTLE
             rows: tuple[Any, ...] = tuple(q.triple for q in ox.parse(body, format=rdf))
         else:
             _media, body = client.send(text, RESULTS_JSON)
+            client.settle()
             answer = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
             if isinstance(answer, ox.QueryBoolean):
                 return Result(form, boolean=bool(answer))

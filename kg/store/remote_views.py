@@ -7,7 +7,9 @@ so far, no edge. The ``fetch_*`` functions then add the edges a command needs, l
 in batched ``VALUES`` queries, with the evidence records of those edges and the references
 they cite, in the shape :func:`kg.store.convert.to_networkx` gives; the search then runs on
 that graph unchanged. Each fetch compares the store's assertion and evidence counts before
-and after, and says so when the data changed while it read. The neighbourhoods themselves
+and after, and says so when the data changed while it read (with ``--cache``, answers are
+reused while the store's fingerprint stays the same: :mod:`kg.store.remote_cache`). The
+neighbourhoods themselves
 are in :mod:`kg.store.remote_neighbourhoods`; :mod:`kg.store.remote_graph` serves the two
 commands that read across the whole graph (conflicts and export).
 """
@@ -73,12 +75,13 @@ class Session:
     light_edges: set[str] = field(default_factory=set)  # assertions without contradicts
 
     def check_unchanged(self) -> None:
-        """Raise when the store's assertion or evidence count differs from the first one."""
-        if store_counts(self.client) != self.counts:
-            raise EndpointError(
-                f"{self.client.endpoint.where}: the data changed while kg was reading it "
-                "(assertion or evidence counts differ); run the command again"
-            )
+        """Raise when the store's assertion or evidence count differs from the first one
+        (with a cache: its fingerprint, and only when something was read from the server;
+        the answers are saved then, see :meth:`kg.store.remote.Client.settle`)."""
+        if self.client.cache is not None:
+            self.client.settle()
+        elif store_counts(self.client) != self.counts:
+            raise self.client.changed()
 
 
 @dataclass(frozen=True)
@@ -91,17 +94,10 @@ class RemoteKnowledge(Knowledge):
 
 
 def store_counts(client: Client) -> tuple[int, int]:
-    """How many kg assertions and evidence nodes the store holds."""
-    rows = client.select(
-        f"SELECT ?n ?m {{ {{ SELECT (COUNT(?a) AS ?n) {{ ?a a <{_NS}Assertion> }} }} "
-        f"{{ SELECT (COUNT(?e) AS ?m) {{ ?e a <{_NS}Evidence> }} }} }}"
-    )
-    try:
-        return int(rows[0]["n"]), int(rows[0]["m"])
-    except (IndexError, KeyError, ValueError):
-        raise EndpointError(
-            f"{client.endpoint.where}: the answer to a count is not a count"
-        ) from None
+    """How many kg assertions and evidence nodes the store holds (asked of the server; with
+    a cache, as the client's fingerprint says)."""
+    assertions, evidence, *_ = client.fingerprint() if client.cache else client.counts()
+    return assertions, evidence
 
 
 def node_id(iri: str) -> str:
@@ -152,7 +148,7 @@ def open_remote(endpoint: Endpoint, *, deadline: float | None = None) -> RemoteK
     import networkx as nx
 
     client = Client(endpoint, deadline=deadline)
-    counts = store_counts(client)
+    counts = store_counts(client)  # with a cache: its fingerprint, which reads the file
     if counts[0] == 0:
         raise EndpointError(
             f"{endpoint.where}: no kg assertions found: this is not kg's graph "
