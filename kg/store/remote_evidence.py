@@ -14,7 +14,7 @@ from kg.store.remote import Client
 from kg.store.remote_query import batches, select_batched, values
 from kg.store.sparql.check import EndpointError
 
-__all__ = ["read_light", "read_whole"]
+__all__ = ["construct_graph", "read_light", "read_whole"]
 
 _NS = str(KG._NS)
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -39,16 +39,8 @@ def read_whole(
     records: dict[str, Evidence] = {}
     references: dict[int, Reference] = {}
     for batch in batches(ids, 100):
-        fmt, body = client.construct(
-            _WHOLE.replace("{values}", values("e", [f"{EVIDENCE}{i}" for i in batch]))
-        )
-        graph = Graph()
-        try:
-            graph.parse(data=body, format=fmt)
-        except (SyntaxError, ValueError) as exc:
-            raise EndpointError(
-                f"{client.endpoint.where}: the answer is not valid RDF ({str(exc)[:80]})"
-            ) from None
+        query = _WHOLE.replace("{values}", values("e", [f"{EVIDENCE}{i}" for i in batch]))
+        graph = construct_graph(client, query)
         records.update(read_evidence(graph, batch))
         references.update(read_references(graph))
     missing = [i for i in ids if i not in records]
@@ -58,6 +50,23 @@ def read_whole(
             "data changed while kg was reading it, or the graph is incomplete"
         )
     return records, references
+
+
+def construct_graph(client: Client, query: str) -> Graph:
+    """The answer to a CONSTRUCT as an rdflib graph.
+
+    Raises:
+        EndpointError: the answer is not RDF.
+    """
+    fmt, body = client.construct(query)
+    graph = Graph()
+    try:
+        graph.parse(data=body, format=fmt)
+    except (SyntaxError, ValueError) as exc:
+        raise EndpointError(
+            f"{client.endpoint.where}: the answer is not valid RDF ({str(exc)[:80]})"
+        ) from None
+    return graph
 
 
 _PROPS = ("evidenceLevel", "cellType", "species", "studyType", "study", "reference")

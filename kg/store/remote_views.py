@@ -170,7 +170,7 @@ def open_remote(endpoint: Endpoint, *, deadline: float | None = None) -> RemoteK
     for nid in session.names:
         if "://" not in nid:
             entities.add_node(nid, **_attrs(session, nid))
-    return RemoteKnowledge((), mechanisms, entities, {}, {}, session)
+    return RemoteKnowledge((), mechanisms, entities, {}, {}, session=session)
 
 
 @dataclass(frozen=True)
