@@ -1,7 +1,8 @@
 """``--cache``: a repeated command against unchanged data prints the same and sends one request
-(the fingerprint); a changed graph is read again, and what was read while it changed is not
-kept; headers never reach the disk; without ``--cache`` nothing is written. Requests are
-counted by a proxy on loopback in front of a real Oxigraph server."""
+(the fingerprint); a changed graph is read again; headers never reach the disk; without
+``--cache`` nothing is written (and what was read while the data changed is not kept:
+``tests/test_remote_errors.py``). Requests are counted by a proxy on loopback in front of a
+real Oxigraph server."""
 
 from __future__ import annotations
 
@@ -19,11 +20,7 @@ from click.testing import CliRunner
 
 from kg.cli import cli
 from kg.model import shipped
-from kg.store.remote import Endpoint
 from kg.store.remote_cache import cache_file
-from kg.store.remote_neighbourhoods import fetch_between
-from kg.store.remote_views import open_remote
-from kg.store.sparql.check import EndpointError
 from tests.remote_servers import Remote, oxigraph, push
 
 COMMANDS = {
@@ -155,20 +152,3 @@ def test_a_changed_graph_is_read_again(tmp_path: Path) -> None:
         fresh = _run([*args, *ox.args()], cache)
     assert after == fresh != before
     assert "miR-21 ⊣ PTEN" not in after
-
-
-def test_answers_read_while_the_data_changed_are_not_kept(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
-    with oxigraph() as ox:
-        kg = open_remote(Endpoint(ox.query, cache=True))
-        extra = tmp_path / "extra.ttl"
-        extra.write_text(
-            "@prefix kg: <https://w3id.org/kg-ivd/vocab#> .\n"
-            "<https://w3id.org/kg-ivd/assertion/new> a kg:Assertion .\n"
-        )
-        push(ox.store or "", "--append", "--data", str(extra))
-        with pytest.raises(EndpointError, match="the data changed while kg was reading it"):
-            fetch_between(kg, "miR-21", "apoptosis", max_hops=3)
-    assert list((tmp_path / "cache").iterdir()) == []

@@ -14,7 +14,7 @@ from kg.store.remote import Client
 from kg.store.remote_query import batches, select_batched, values
 from kg.store.sparql.check import EndpointError
 
-__all__ = ["construct_graph", "read_light", "read_whole"]
+__all__ = ["construct_graph", "parse_answer", "read_light", "read_whole"]
 
 _NS = str(KG._NS)
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -58,7 +58,15 @@ def construct_graph(client: Client, query: str) -> Graph:
     Raises:
         EndpointError: the answer is not RDF.
     """
-    fmt, body = client.construct(query)
+    return parse_answer(client, *client.construct(query))
+
+
+def parse_answer(client: Client, fmt: str, body: bytes) -> Graph:
+    """An RDF answer of ``client``'s server (rdflib format name, body) as a graph.
+
+    Raises:
+        EndpointError: the answer is not valid RDF.
+    """
     graph = Graph()
     try:
         graph.parse(data=body, format=fmt)
