@@ -222,8 +222,8 @@ def collect_edges(client: Client, rows: Iterable[dict[str, str]]) -> dict[str, E
         key = row["a"].removeprefix(str(ASSERTION))
         entry = parts.setdefault(key, (row["s"], row["p"], row["o"], set(), set()))
         items = row.get("ev", "").split()
-        for evidence, level in zip(items[::2], items[1::2], strict=False):
-            eid = evidence.removeprefix(str(EVIDENCE))
+        for iri, level in zip(items[::2], items[1::2], strict=False):
+            eid = iri.removeprefix(str(EVIDENCE))
             entry[3].add(eid)
             if level != "-":
                 entry[4].add((eid, level.removeprefix(_NS)))
