@@ -176,6 +176,18 @@ def test_requests_are_batched_and_counted(loaded: Remote) -> None:
     assert {r["s"].rsplit("/", 1)[1] for r in rows} == {"miR-21", "PTEN", "TNF"}
 
 
+def test_parallel_batches_keep_the_order(loaded: Remote, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.store import remote_query
+
+    iris = [f"https://w3id.org/kg-ivd/entity/{n}" for n in ("miR-21", "PTEN", "TNF", "IVDD")]
+    query = "SELECT ?s ?p ?o { {values} ?s ?p ?o }"
+    together = select_batched(Client(Endpoint(loaded.query)), query, "s", iris, size=1)
+    monkeypatch.setattr(remote_query, "PARALLEL", 1)
+    one_by_one = select_batched(Client(Endpoint(loaded.query)), query, "s", iris, size=1)
+    assert together == one_by_one
+    assert len({row["s"] for row in together}) == 4
+
+
 def test_a_deadline_bounds_every_request(loaded: Remote) -> None:
     client = Client(Endpoint(loaded.query), deadline=0.0)
     with pytest.raises(EndpointError, match="time limit"):

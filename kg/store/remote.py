@@ -15,6 +15,7 @@ import netrc
 import os
 import socket
 import ssl
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -179,6 +180,7 @@ class Client:
     cache: ResponseCache | None = field(default=None, repr=False)
     _opener: Any = field(default=None, repr=False)
     _fingerprint: tuple[int, ...] | None = field(default=None, repr=False)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def __post_init__(self) -> None:
         if isinstance(self.endpoint, str):  # a URL is accepted for convenience
@@ -223,11 +225,12 @@ class Client:
     def fingerprint(self) -> tuple[int, ...]:
         """The store's assertion, evidence and triple counts when this client first asked
         (with a cache: what its answers are stored under)."""
-        if self._fingerprint is None:
-            self._fingerprint = self.counts(triples=True)
-            if self.cache is not None:
-                self.cache.start(" ".join(map(str, self._fingerprint)))
-        return self._fingerprint
+        with self._lock:  # batches may be sent from several threads
+            if self._fingerprint is None:
+                self._fingerprint = self.counts(triples=True)
+                if self.cache is not None:
+                    self.cache.start(" ".join(map(str, self._fingerprint)))
+            return self._fingerprint
 
     def changed(self) -> EndpointError:
         """The error for a store whose data changed while kg read it."""
@@ -255,18 +258,21 @@ class Client:
         cache = None if fresh else self.cache
         if cache is not None:
             self.fingerprint()
-            hit = cache.get(accept, query)
+            with self._lock:
+                hit = cache.get(accept, query)
             if hit is not None:
                 return hit
         media, body = self._post(query, accept)
         if cache is not None:
-            cache.put(accept, query, media, body)
+            with self._lock:
+                cache.put(accept, query, media, body)
         return media, body
 
     def _post(self, query: str, accept: str) -> tuple[str, bytes]:
         ep = self.endpoint
-        if self._opener is None:
-            self._opener = netrc_opener(ep.url)
+        with self._lock:
+            if self._opener is None:
+                self._opener = netrc_opener(ep.url)
         params = [("query", query)] + ([("default-graph-uri", ep.graph)] if ep.graph else [])
         request = urllib.request.Request(  # noqa: S310 - scheme checked in Endpoint
             ep.url,
@@ -279,7 +285,8 @@ class Client:
             },
         )
         timeout = self._timeout()
-        self.requests += 1
+        with self._lock:
+            self.requests += 1
         try:
             with self._opener.open(request, timeout=timeout) as response:
                 media = response.headers.get_content_type()

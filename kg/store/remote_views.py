@@ -25,7 +25,7 @@ from kg.model.vocab import ASSERTION, ENTITY, EVIDENCE, KG
 from kg.store.knowledge import Knowledge
 from kg.store.remote import Client, Endpoint
 from kg.store.remote_evidence import read_light, read_whole
-from kg.store.remote_query import select_all, select_batched
+from kg.store.remote_query import select_batched, select_each
 from kg.store.sparql.check import EndpointError
 
 __all__ = [
@@ -105,17 +105,27 @@ def node_id(iri: str) -> str:
     return iri.removeprefix(_ENT) if iri.startswith(_ENT) else iri
 
 
-def _names(client: Client) -> dict[str, dict[str, object]]:
-    """label, type, synonyms and identifiers of every labelled entity, by node id."""
-    ent = f'FILTER(STRSTARTS(STR(?e), "{_ENT}"))'
-    kind = f'OPTIONAL {{ ?e a ?t FILTER(STRSTARTS(STR(?t), "{_NS}")) }}'
+_ENT_ONLY = f'FILTER(STRSTARTS(STR(?e), "{_ENT}"))'
+_KIND = f'OPTIONAL {{ ?e a ?t FILTER(STRSTARTS(STR(?t), "{_NS}")) }}'
+#: (query, order) of the entity names, then of every assertion's subject and object
+_OPENING = (
+    (f"SELECT ?e ?l ?t {{ ?e <{_RDFS}label> ?l {_KIND} {_ENT_ONLY} }}", "?e ?l ?t"),
+    (f"SELECT ?e ?s {{ ?e <{_SKOS}altLabel> ?s {_ENT_ONLY} }}", "?e ?s"),
+    (f"SELECT ?e ?x {{ ?e <{_NS}xref> ?x {_ENT_ONLY} }}", "?e ?x"),
+    # no FILTER(isIRI(?e)) on the server: it triples the time; literals are left out here
+    (
+        f"SELECT DISTINCT ?e {{ ?a <{_RDF}subject>|<{_RDF}object> ?e . ?a a <{_NS}Assertion> }}",
+        "?e",
+    ),
+)
+
+
+def _names(answers: Sequence[list[dict[str, str]]]) -> dict[str, dict[str, object]]:
+    """label, type, synonyms and identifiers of every labelled entity, by node id, from the
+    answers to the first three :data:`_OPENING` queries."""
     found: dict[str, dict[str, set[str]]] = {}
-    for query, order in (
-        (f"SELECT ?e ?l ?t {{ ?e <{_RDFS}label> ?l {kind} {ent} }}", "?e ?l ?t"),
-        (f"SELECT ?e ?s {{ ?e <{_SKOS}altLabel> ?s {ent} }}", "?e ?s"),
-        (f"SELECT ?e ?x {{ ?e <{_NS}xref> ?x {ent} }}", "?e ?x"),
-    ):
-        for row in select_all(client, query, order):
+    for answer in answers:
+        for row in answer:
             attrs = found.setdefault(node_id(row["e"]), {})
             for var, key in (("l", "label"), ("t", "type"), ("s", "synonyms"), ("x", "xrefs")):
                 if var in row:
@@ -154,13 +164,8 @@ def open_remote(endpoint: Endpoint, *, deadline: float | None = None) -> RemoteK
             f"{endpoint.where}: no kg assertions found: this is not kg's graph "
             "(load it with kg push, or name its graph with --graph)"
         )
-    session = Session(client, counts, _names(client))
-    rows = select_all(
-        client,
-        # no FILTER(isIRI(?e)) on the server: it triples the time; literals are left out here
-        f"SELECT DISTINCT ?e {{ ?a <{_RDF}subject>|<{_RDF}object> ?e . ?a a <{_NS}Assertion> }}",
-        "?e",
-    )
+    *names, rows = select_each(client, _OPENING)
+    session = Session(client, counts, _names(names))
     mechanisms = nx.MultiDiGraph()
     for row in rows:
         if ":" in row["e"]:  # an IRI (a literal subject or object is not a mechanism node)
