@@ -19,8 +19,8 @@ from kg.model.records import Relation
 from kg.model.vocab import ASSERTION, ENTITY, EVIDENCE, KG
 from kg.store.knowledge import CardFacts
 from kg.store.quads import reference_number
-from kg.store.remote_evidence import construct_graph
-from kg.store.remote_query import batches, select_batched, values
+from kg.store.remote_evidence import read_subjects
+from kg.store.remote_query import select_batched
 from kg.store.remote_views import RemoteKnowledge, node_id
 
 __all__ = ["fetch_cards"]
@@ -66,7 +66,6 @@ _REFERENCES = (
     f'FILTER(STRSTARTS(STR(?e), "{EVIDENCE}")) '
     f"OPTIONAL {{ ?r <{_NS}pmid> ?m FILTER(isIRI(?r)) }} }}"
 )
-_RECORDS = "CONSTRUCT { ?r ?p ?o } { {values} ?r ?p ?o }"
 
 
 def fetch_cards(kg: RemoteKnowledge, nodes: Iterable[str]) -> None:
@@ -120,6 +119,4 @@ def _references(kg: RemoteKnowledge, iris: list[str]) -> None:
     from kg.store.provenance import read_references
 
     assert kg.session is not None
-    for batch in batches(iris, 200):
-        graph = construct_graph(kg.session.client, _RECORDS.replace("{values}", values("r", batch)))
-        kg.references.update(read_references(graph))
+    kg.references.update(read_references(read_subjects(kg.session.client, iris)))
