@@ -155,6 +155,8 @@ CASES: list[tuple[list[str], str | bytes | None, int, str]] = [
     (["upstream", "no-such-entity"], None, 2, "no-such-entity"),
     (["downstream", "IVDD", "--max-hops", "11"], None, 2, "--max-hops"),
     (["downstream", "IVDD", "--data", "{deep.ttl}"], None, 2, "no entity named 'IVDD'"),
+    (["trace", "miR-21", "IVDD", "--cache"], None, 2, "--cache need --endpoint"),
+    (["export", "--format", "tsv", "--cache"], None, 2, "--cache need --endpoint"),
     # kg validate, stats, conflicts, coverage
     (["stats", "{deep.ttl}"], None, 1, "nested too deeply"),
     (["stats", "{latin1.ttl}"], None, 1, "UTF-8"),
@@ -264,6 +266,34 @@ def test_bad_input(
     assert lines[0].startswith("kg: error: " if args[0] != "validate" else files["root"])
     assert fragment in lines[0], lines[0]
     assert "Traceback" not in result.output
+    assert _snapshot(root) == before
+
+
+@pytest.mark.parametrize(
+    ("directory", "fragment"),
+    [
+        ("off", "caching is off"),
+        ("{shared}", "cannot hold kg's cache"),  # writable by others
+        ("{regular}", "cannot hold kg's cache"),  # a file
+        ("{regular}/cache", "cannot hold kg's cache"),  # under a file
+    ],
+)
+def test_an_unusable_cache_directory(files: dict[str, str], directory: str, fragment: str) -> None:
+    """``--cache`` refuses a cache directory it cannot trust before any request is sent (the
+    endpoint's port is closed: the message is about the cache, not the server)."""
+    root = Path(files["root"])
+    shared = root / "shared"
+    shared.mkdir(exist_ok=True)
+    shared.chmod(0o777)
+    before = _snapshot(root)
+    env = {"KG_CACHE_DIR": directory.format(shared=shared, regular=files["regular"])}
+    url = f"http://127.0.0.1:{files['closed_port']}/query"
+    for args in (["trace", "miR-21", "IVDD"], ["sparql", "ASK {}"], ["export", "--format", "tsv"]):
+        result = CliRunner().invoke(cli, [*args, "--endpoint", url, "--cache"], env=env)
+        assert result.exit_code == 2, result.output
+        assert result.stderr.count("\n") == 1, result.stderr
+        assert result.stderr.startswith("kg: error: --cache: "), result.stderr
+        assert fragment in result.stderr
     assert _snapshot(root) == before
 
 

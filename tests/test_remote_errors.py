@@ -122,9 +122,14 @@ def test_a_named_graph_that_is_not_there_says_so(loaded: Remote) -> None:
     _fails(args, "graph <https://example.org/nothing>", "no kg assertions found")
 
 
-def test_data_changed_while_reading(tmp_path: Path) -> None:
+@pytest.mark.parametrize("cache", [False, True])
+def test_data_changed_while_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache: bool
+) -> None:
+    """Said in one line; with ``--cache`` nothing read meanwhile is kept."""
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
     with oxigraph() as server:
-        kg = open_remote(Endpoint(server.query))
+        kg = open_remote(Endpoint(server.query, cache=cache))
         extra = tmp_path / "extra.ttl"
         extra.write_text(
             "@prefix kg: <https://w3id.org/kg-ivd/vocab#> .\n"
@@ -133,6 +138,7 @@ def test_data_changed_while_reading(tmp_path: Path) -> None:
         push(server.store or "", "--append", "--data", str(extra))
         with pytest.raises(EndpointError, match="the data changed while kg was reading it"):
             fetch_between(kg, "miR-21", "apoptosis", max_hops=3)
+    assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").iterdir())
 
 
 def test_header_is_sent_and_checked(loaded: Remote) -> None:
@@ -168,6 +174,18 @@ def test_requests_are_batched_and_counted(loaded: Remote) -> None:
     )
     assert client.requests == 2
     assert {r["s"].rsplit("/", 1)[1] for r in rows} == {"miR-21", "PTEN", "TNF"}
+
+
+def test_parallel_batches_keep_the_order(loaded: Remote, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.store import remote_query
+
+    iris = [f"https://w3id.org/kg-ivd/entity/{n}" for n in ("miR-21", "PTEN", "TNF", "IVDD")]
+    query = "SELECT ?s ?p ?o { {values} ?s ?p ?o }"
+    together = select_batched(Client(Endpoint(loaded.query)), query, "s", iris, size=1)
+    monkeypatch.setattr(remote_query, "PARALLEL", 1)
+    one_by_one = select_batched(Client(Endpoint(loaded.query)), query, "s", iris, size=1)
+    assert together == one_by_one
+    assert len({row["s"] for row in together}) == 4
 
 
 def test_a_deadline_bounds_every_request(loaded: Remote) -> None:

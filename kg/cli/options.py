@@ -214,9 +214,10 @@ class EndpointURL(click.ParamType[str]):
 
 
 def endpoint_options(func: Any) -> Any:
-    """``--endpoint URL`` (or ``$KG_ENDPOINT``), ``--graph IRI``, ``--header 'Name: value'``
-    and ``--endpoint-timeout``, handed to the command as one ``remote`` argument: an
-    :class:`~kg.store.remote.Endpoint`, or None for the embedded graph."""
+    """``--endpoint URL`` (or ``$KG_ENDPOINT``), ``--graph IRI``, ``--header 'Name: value'``,
+    ``--endpoint-timeout`` and ``--cache`` (or ``$KG_ENDPOINT_CACHE``), handed to the command
+    as one ``remote`` argument: an :class:`~kg.store.remote.Endpoint`, or None for the
+    embedded graph."""
 
     @functools.wraps(func)
     def wrapper(
@@ -225,6 +226,7 @@ def endpoint_options(func: Any) -> Any:
         graph: str | None,
         header: tuple[str, ...],
         endpoint_timeout: float,
+        cache: bool,
         **kwargs: Any,
     ) -> Any:
         remote = None
@@ -232,9 +234,9 @@ def endpoint_options(func: Any) -> Any:
             from kg.store.remote import Endpoint, parse_header
 
             headers = tuple(parse_header(h) for h in header)
-            remote = Endpoint(endpoint, graph, headers, endpoint_timeout)
-        elif graph or header:
-            raise click.UsageError("--graph and --header need --endpoint (or KG_ENDPOINT)")
+            remote = Endpoint(endpoint, graph, headers, endpoint_timeout, cache)
+        elif graph or header or cache:
+            raise click.UsageError("--graph, --header and --cache need --endpoint (or KG_ENDPOINT)")
         return func(*args, remote=remote, **kwargs)
 
     options = [
@@ -259,6 +261,15 @@ def endpoint_options(func: Any) -> Any:
             default=30.0,
             show_default=True,
             help="With --endpoint: seconds each request may take.",
+        ),
+        click.option(
+            "--cache",
+            is_flag=True,
+            envvar="KG_ENDPOINT_CACHE",
+            help="With --endpoint: keep the server's answers in kg's cache directory "
+            "($KG_CACHE_DIR or ~/.cache/kg; env KG_ENDPOINT_CACHE=1) and reuse them while the "
+            "server's assertion, evidence and triple counts stay the same. Headers and "
+            "credentials are never written.",
         ),
     ]
     for option in reversed(options):

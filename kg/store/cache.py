@@ -202,9 +202,12 @@ def save(db: sqlite3.Connection, target: Path) -> bool:
     return True
 
 
-def open_entry(target: Path) -> sqlite3.Connection | None:
-    """The view file at ``target``, or None when there is none or it cannot be trusted or
-    has the wrong shape (see the module docstring)."""
+def open_entry(
+    target: Path, *, schema: tuple[str, ...] = _SCHEMA, fmt: str = FORMAT
+) -> sqlite3.Connection | None:
+    """The view file at ``target`` (or another file of kg's cache with ``schema`` and
+    ``fmt``), or None when there is none or it cannot be trusted or has the wrong shape (see
+    the module docstring)."""
     try:
         fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
     except OSError:
@@ -221,7 +224,7 @@ def open_entry(target: Path) -> sqlite3.Connection | None:
             data = handle.read()
         db = _connect()
         db.deserialize(data)
-        if not _has_schema(db):
+        if not _has_schema(db, schema, fmt):
             db.close()
             return None
     except (OSError, sqlite3.Error, MemoryError, OverflowError):
@@ -229,16 +232,16 @@ def open_entry(target: Path) -> sqlite3.Connection | None:
     return db
 
 
-def _has_schema(db: sqlite3.Connection) -> bool:
+def _has_schema(db: sqlite3.Connection, schema: tuple[str, ...], fmt: str) -> bool:
     expected = _connect()
-    for statement in _SCHEMA:
+    for statement in schema:
         expected.execute(statement)
     query = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name"
     if db.execute(query).fetchall() != expected.execute(query).fetchall():
         return False
     if db.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
         return False
-    return db.execute("SELECT value FROM meta WHERE name = 'format'").fetchall() == [(FORMAT,)]
+    return db.execute("SELECT value FROM meta WHERE name = 'format'").fetchall() == [(fmt,)]
 
 
 class Views:

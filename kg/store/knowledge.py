@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # rdflib is imported only where a user asks for an rdflib Gra
     from kg.store.cache import Views
 
 __all__ = [
+    "CardFacts",
     "Knowledge",
     "cache_dir",
     "derive",
@@ -42,14 +43,33 @@ __all__ = [
 
 
 @dataclass(frozen=True)
+class CardFacts:
+    """What an entity card says about an entity's place in the whole graph: its kinds and
+    what it is a kind of, how many entities it regulates and is regulated by (``total`` and
+    by sign), the reference numbers and PubMed ids behind its edges, and the contradictions
+    touching it, as (assertion, contradicting assertion)."""
+
+    kinds: tuple[str, ...]
+    kind_of: tuple[str, ...]
+    regulates: dict[str, int]
+    regulated_by: dict[str, int]
+    references: tuple[int, ...]
+    pmids: tuple[str, ...]
+    contradictions: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class Knowledge:
-    """Everything the trace, upstream/downstream and conflicts commands read."""
+    """Everything the trace, upstream/downstream and conflicts commands read; ``cards`` holds
+    the :class:`CardFacts` of entities whose edges are not all in ``mechanisms`` (a graph
+    read from a remote store), the cards of the others are counted from ``mechanisms``."""
 
     paths: tuple[Path, ...]
     mechanisms: nx.MultiDiGraph
     entities: nx.MultiDiGraph
     evidence: Mapping[str, Evidence]
     references: dict[int, Reference]
+    cards: dict[str, CardFacts] = field(default_factory=dict)
 
     def label(self, node: str) -> str:
         """The display label of an entity id."""

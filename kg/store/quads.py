@@ -37,6 +37,7 @@ __all__ = [
     "node_id",
     "open_store",
     "pmid_rows",
+    "reference_number",
     "reference_rows",
     "syntax_error",
     "type_rows",
@@ -242,7 +243,13 @@ def _integer(text: str) -> int:
         raise KGError(f"{text!r} is not an integer (kg:referenceNumber, kg:year)") from None
 
 
-def _reference_number(iri: str) -> int | None:
+def reference_number(iri: str) -> int | None:
+    """The number of a reference of the review's list from its IRI (None for another IRI).
+
+    Example:
+        >>> reference_number(REFERENCE + "R20"), reference_number("https://example.org/R20")
+        (20, None)
+    """
     local = iri.removeprefix(REFERENCE)
     if local == iri or not local.startswith("R") or not local[1:].isdigit():
         return None
@@ -274,7 +281,7 @@ def evidence_record(eid: str, pairs: Iterable[tuple[str, str]]) -> Evidence | No
     level, study = many.get("evidenceLevel", ()), many.get("study", ())
 
     def numbers(name: str) -> tuple[int, ...]:
-        found = (_reference_number(v) for v in many.get(name, ()))
+        found = (reference_number(v) for v in many.get(name, ()))
         return tuple(sorted(n for n in found if n is not None))
 
     entity_ids = {

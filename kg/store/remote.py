@@ -15,6 +15,7 @@ import netrc
 import os
 import socket
 import ssl
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -22,10 +23,14 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.model.errors import UsageError
+from kg.model.vocab import KG
 from kg.store.sparql.check import EndpointError
+
+if TYPE_CHECKING:
+    from kg.store.remote_cache import ResponseCache
 
 __all__ = [
     "Client",
@@ -38,6 +43,7 @@ __all__ = [
 ]
 
 RESULTS_JSON = "application/sparql-results+json"
+_KG = str(KG._NS)
 _NTRIPLES = "application/n-triples"
 _GRAPH_TYPES = {
     "application/n-triples": "nt",
@@ -70,12 +76,14 @@ def parse_header(text: str) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class Endpoint:
-    """Where the graph is: a query URL, an optional named graph, headers and a timeout."""
+    """Where the graph is: a query URL, an optional named graph, headers, a timeout, and
+    whether answers are cached on disk (:mod:`kg.store.remote_cache`)."""
 
     url: str
     graph: str | None = None
     headers: tuple[tuple[str, str], ...] = ()
     timeout: float = 30.0
+    cache: bool = False
 
     def __post_init__(self) -> None:
         parts = urllib.parse.urlsplit(self.url)
@@ -155,7 +163,9 @@ class Client:
     """Sends queries to one :class:`Endpoint` and counts them.
 
     ``deadline`` (a ``time.monotonic()`` value) bounds all requests together: each waits at
-    most ``endpoint.timeout`` seconds and never past the deadline.
+    most ``endpoint.timeout`` seconds and never past the deadline. With ``endpoint.cache`` an
+    answer stored at the store's current fingerprint is not asked again (``requests`` counts
+    only what is sent), and :meth:`settle` saves what was read.
 
     Example:
         >>> Client(Endpoint("ftp://example.org/sparql"))
@@ -167,12 +177,19 @@ class Client:
     endpoint: Endpoint
     deadline: float | None = None
     requests: int = 0
+    cache: ResponseCache | None = field(default=None, repr=False)
     _opener: Any = field(default=None, repr=False)
+    _fingerprint: tuple[int, ...] | None = field(default=None, repr=False)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def __post_init__(self) -> None:
         if isinstance(self.endpoint, str):  # a URL is accepted for convenience
             self.endpoint = Endpoint(self.endpoint)
         Endpoint.__post_init__(self.endpoint)
+        if self.endpoint.cache and self.cache is None:
+            from kg.store.remote_cache import ResponseCache
+
+            self.cache = ResponseCache.open(self.endpoint.url, self.endpoint.graph)
 
     def _timeout(self) -> float:
         timeout = self.endpoint.timeout
@@ -189,11 +206,73 @@ class Client:
             "(raise --time-limit)"
         )
 
-    def send(self, query: str, accept: str) -> tuple[str, bytes]:
-        """POST one query; the answer's media type and body. Errors are one line."""
+    def counts(self, *, triples: bool = False) -> tuple[int, ...]:
+        """How many kg assertions and evidence nodes (and with ``triples``, triples) the store
+        holds, asked of the server (never of the cache)."""
+        # each count its own inner variable: Virtuoso 7.2 mixes up subqueries that share one
+        parts = [("n", "a", f"?a a <{_KG}Assertion>"), ("m", "e", f"?e a <{_KG}Evidence>")]
+        parts += [("t", "s", "?s ?p ?o")] if triples else []
+        inner = " ".join(f"{{ SELECT (COUNT(?{x}) AS ?{v}) {{ {p} }} }}" for v, x, p in parts)
+        projected = " ".join(f"?{v}" for v, _, _ in parts)
+        rows = self.select(f"SELECT {projected} {{ {inner} }}", fresh=True)
+        try:
+            return tuple(int(rows[0][v]) for v, _, _ in parts)
+        except (IndexError, KeyError, ValueError):
+            raise EndpointError(
+                f"{self.endpoint.where}: the answer to a count is not a count"
+            ) from None
+
+    def fingerprint(self) -> tuple[int, ...]:
+        """The store's assertion, evidence and triple counts when this client first asked
+        (with a cache: what its answers are stored under)."""
+        with self._lock:  # batches may be sent from several threads
+            if self._fingerprint is None:
+                self._fingerprint = self.counts(triples=True)
+                if self.cache is not None:
+                    self.cache.start(" ".join(map(str, self._fingerprint)))
+            return self._fingerprint
+
+    def changed(self) -> EndpointError:
+        """The error for a store whose data changed while kg read it."""
+        return EndpointError(
+            f"{self.endpoint.where}: the data changed while kg was reading it (assertion or "
+            "evidence counts differ); run the command again"
+        )
+
+    def settle(self) -> None:
+        """With a cache: when answers were read from the server since the last call, check
+        that the fingerprint is unchanged and save them.
+
+        Raises:
+            EndpointError: the data changed meanwhile (nothing read since is saved).
+        """
+        if self.cache is None or not self.cache.pending:
+            return
+        if self.counts(triples=True) != self.fingerprint():
+            raise self.changed()
+        self.cache.save()
+
+    def send(self, query: str, accept: str, *, fresh: bool = False) -> tuple[str, bytes]:
+        """POST one query (unless the cache has its answer and ``fresh`` is off); the
+        answer's media type and body. Errors are one line."""
+        cache = None if fresh else self.cache
+        if cache is not None:
+            self.fingerprint()
+            with self._lock:
+                hit = cache.get(accept, query)
+            if hit is not None:
+                return hit
+        media, body = self._post(query, accept)
+        if cache is not None:
+            with self._lock:
+                cache.put(accept, query, media, body)
+        return media, body
+
+    def _post(self, query: str, accept: str) -> tuple[str, bytes]:
         ep = self.endpoint
-        if self._opener is None:
-            self._opener = netrc_opener(ep.url)
+        with self._lock:
+            if self._opener is None:
+                self._opener = netrc_opener(ep.url)
         params = [("query", query)] + ([("default-graph-uri", ep.graph)] if ep.graph else [])
         request = urllib.request.Request(  # noqa: S310 - scheme checked in Endpoint
             ep.url,
@@ -206,7 +285,8 @@ class Client:
             },
         )
         timeout = self._timeout()
-        self.requests += 1
+        with self._lock:
+            self.requests += 1
         try:
             with self._opener.open(request, timeout=timeout) as response:
                 media = response.headers.get_content_type()
@@ -225,9 +305,9 @@ class Client:
         except (ConnectionError, OSError) as exc:
             raise _reach_error(ep, exc) from None
 
-    def select(self, query: str) -> list[dict[str, str]]:
+    def select(self, query: str, *, fresh: bool = False) -> list[dict[str, str]]:
         """Rows of a SELECT as plain ``{variable: value}`` dicts (unbound variables left out)."""
-        data = self._results(query)
+        data = self._results(query, fresh=fresh)
         rows = data.get("results", {}).get("bindings")
         if not isinstance(rows, list):
             raise EndpointError(f"{self.endpoint.where}: the answer is not SPARQL results")
@@ -240,8 +320,8 @@ class Client:
             raise EndpointError(f"{self.endpoint.where}: the answer is not a SPARQL ASK result")
         return answer
 
-    def _results(self, query: str) -> dict[str, Any]:
-        media, body = self.send(query, RESULTS_JSON)
+    def _results(self, query: str, *, fresh: bool = False) -> dict[str, Any]:
+        media, body = self.send(query, RESULTS_JSON, fresh=fresh)
         try:
             data = json.loads(body)
         except (UnicodeDecodeError, json.JSONDecodeError):

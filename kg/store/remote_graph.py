@@ -10,6 +10,7 @@ from kg.model.records import Relation
 from kg.model.vocab import KG
 from kg.store.knowledge import Knowledge
 from kg.store.remote import Client, Endpoint
+from kg.store.remote_evidence import parse_answer
 from kg.store.remote_query import select_all, select_batched
 from kg.store.remote_views import (
     EDGE_QUERY,
@@ -48,12 +49,12 @@ def fetch_conflicts(kg: Knowledge) -> Graph:
     )
     keys = sorted({row["x"] for q in queries for row in select_all(client, q, "?x")})
     rows = select_batched(client, EDGE_QUERY.replace("{predicates}", ""), "a", keys)
-    add_edges(kg, collect_edges(client, rows), full=True)
     notes = Graph()
     for row in select_batched(
         client, "SELECT ?a ?n { {values} ?a <" + _NS + "contradictionNote> ?n }", "a", keys
     ):
         notes.add((URIRef(row["a"]), KG.contradictionNote, Literal(row["n"])))
+    add_edges(kg, collect_edges(client, rows), full=True)  # last: its check covers the notes
     return notes
 
 
@@ -83,13 +84,7 @@ def fetch_graph(endpoint: Endpoint, *, page: int = 10_000) -> Graph:
                 f"{endpoint.where}: the graph has blank nodes and more than {page} triples; "
                 "export it from the server itself"
             )
-        chunk = Graph()
-        try:
-            chunk.parse(data=body, format=fmt)
-        except (SyntaxError, ValueError) as exc:
-            raise EndpointError(
-                f"{endpoint.where}: the answer is not valid RDF ({str(exc)[:80]})"
-            ) from None
+        chunk = parse_answer(client, fmt, body)
         received += len(chunk)
         graph += chunk
     if received != expected:
@@ -97,4 +92,5 @@ def fetch_graph(endpoint: Endpoint, *, page: int = 10_000) -> Graph:
             f"{endpoint.where}: the server sent {received} of its {expected} triples "
             "(a result cap? Virtuoso: raise ResultSetMaxRows), or the data changed meanwhile"
         )
+    client.settle()
     return graph

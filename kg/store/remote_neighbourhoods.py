@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from kg.store.knowledge import Knowledge
+from kg.store.remote_cards import fetch_cards
 from kg.store.remote_views import Edge, RemoteKnowledge, add_edges, edges_of
 
 __all__ = ["fetch_around", "fetch_between", "fetch_reach"]
@@ -133,7 +134,8 @@ def fetch_reach(
 
 def fetch_around(kg: Knowledge, centres: Iterable[str], *, hops: int) -> None:
     """Add every edge among the nodes within ``hops`` of ``centres`` in either direction
-    (what :func:`kg.views.page.graph_page` and ``trace_page`` draw)."""
+    (what :func:`kg.views.page.graph_page` and ``trace_page`` draw), and what the entity
+    cards of those nodes count over the whole graph (:mod:`kg.store.remote_cards`)."""
     if not isinstance(kg, RemoteKnowledge):
         return
     assert kg.session is not None
@@ -150,4 +152,5 @@ def fetch_around(kg: Knowledge, centres: Iterable[str], *, hops: int) -> None:
         for key, edge in edges_of(client, rim, way, signed=False).items():
             if edge.subject in nodes and edge.object in nodes:
                 edges[key] = edge
-    add_edges(kg, edges, full=True)
+    fetch_cards(kg, nodes)
+    add_edges(kg, edges, full=True)  # last: its check covers the cards too

@@ -7,8 +7,10 @@ the embedded graph.
 
 from __future__ import annotations
 
+import dataclasses
 import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from kg.store.remote import RESULTS_JSON, Client, Endpoint, RowCapError, SlowError
@@ -17,7 +19,16 @@ from kg.store.sparql.check import EndpointError
 if TYPE_CHECKING:
     from kg.store.sparql.results import Result
 
-__all__ = ["batches", "prefixed", "run_remote", "select_all", "select_batched", "values"]
+__all__ = [
+    "PARALLEL",
+    "batches",
+    "prefixed",
+    "run_remote",
+    "select_all",
+    "select_batched",
+    "select_each",
+    "values",
+]
 
 
 def values(variable: str, iris: Iterable[str]) -> str:
@@ -43,23 +54,31 @@ def batches(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
         yield items[start : start + size]
 
 
+#: How many batches of one query are in flight at once.
+PARALLEL = 4
+
+
 def select_batched(
     client: Client, template: str, variable: str, iris: Sequence[str], *, size: int = 150
 ) -> list[dict[str, str]]:
-    """Run ``template`` (holding the text ``{values}``) once per batch of ``iris``; a batch
+    """Run ``template`` (holding the text ``{values}``) once per batch of ``iris``, up to
+    :data:`PARALLEL` batches at a time (the rows come in the same order either way); a batch
     the server refuses as too large is split in halves until it fits."""
-    rows: list[dict[str, str]] = []
-    pending = [list(b) for b in batches(sorted(iris), size)]
-    while pending:
-        batch = pending.pop()
+
+    def run(batch: Sequence[str]) -> list[dict[str, str]]:
         try:
-            rows += client.select(template.replace("{values}", values(variable, batch)))
+            return client.select(template.replace("{values}", values(variable, batch)))
         except RowCapError:
             if len(batch) == 1:
                 raise
             middle = len(batch) // 2
-            pending += [batch[:middle], batch[middle:]]
-    return rows
+            return run(batch[middle:]) + run(batch[:middle])
+
+    work = list(batches(sorted(iris), size))[::-1]
+    if len(work) < 2:
+        return [row for batch in work for row in run(batch)]
+    with ThreadPoolExecutor(max_workers=min(PARALLEL, len(work))) as pool:
+        return [row for rows in pool.map(run, work) for row in rows]
 
 
 def select_all(
@@ -88,6 +107,12 @@ def select_all(
         offset += page
 
 
+def select_each(client: Client, queries: Sequence[tuple[str, str]]) -> list[list[dict[str, str]]]:
+    """:func:`select_all` of each (query, order), up to :data:`PARALLEL` at a time."""
+    with ThreadPoolExecutor(max_workers=min(PARALLEL, len(queries))) as pool:
+        return list(pool.map(lambda pair: select_all(client, *pair), queries))
+
+
 def prefixed(query: str, prefixes: Mapping[str, str]) -> str:
     """``query`` with PREFIX lines for ``prefixes`` it does not declare itself."""
     lines = [f"PREFIX {name}: <{iri}>" for name, iri in prefixes.items()]
@@ -113,15 +138,17 @@ def run_remote(
     from kg.store.sparql.results import Result
 
     form = check_query(query, source=source)
-    client = Client(Endpoint(endpoint.url, endpoint.graph, endpoint.headers, timeout))
+    client = Client(dataclasses.replace(endpoint, timeout=timeout))
     text = prefixed(query, PREFIXES)
     try:
         if form in ("CONSTRUCT", "DESCRIBE"):
             fmt, body = client.construct(text)
+            client.settle()
             rdf = ox.RdfFormat.N_TRIPLES if fmt == "nt" else ox.RdfFormat.TURTLE
             rows: tuple[Any, ...] = tuple(q.triple for q in ox.parse(body, format=rdf))
         else:
             _media, body = client.send(text, RESULTS_JSON)
+            client.settle()
             answer = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
             if isinstance(answer, ox.QueryBoolean):
                 return Result(form, boolean=bool(answer))

@@ -7,7 +7,9 @@ so far, no edge. The ``fetch_*`` functions then add the edges a command needs, l
 in batched ``VALUES`` queries, with the evidence records of those edges and the references
 they cite, in the shape :func:`kg.store.convert.to_networkx` gives; the search then runs on
 that graph unchanged. Each fetch compares the store's assertion and evidence counts before
-and after, and says so when the data changed while it read. The neighbourhoods themselves
+and after, and says so when the data changed while it read (with ``--cache``, answers are
+reused while the store's fingerprint stays the same: :mod:`kg.store.remote_cache`). The
+neighbourhoods themselves
 are in :mod:`kg.store.remote_neighbourhoods`; :mod:`kg.store.remote_graph` serves the two
 commands that read across the whole graph (conflicts and export).
 """
@@ -23,7 +25,7 @@ from kg.model.vocab import ASSERTION, ENTITY, EVIDENCE, KG
 from kg.store.knowledge import Knowledge
 from kg.store.remote import Client, Endpoint
 from kg.store.remote_evidence import read_light, read_whole
-from kg.store.remote_query import select_all, select_batched
+from kg.store.remote_query import select_batched, select_each
 from kg.store.sparql.check import EndpointError
 
 __all__ = [
@@ -73,12 +75,13 @@ class Session:
     light_edges: set[str] = field(default_factory=set)  # assertions without contradicts
 
     def check_unchanged(self) -> None:
-        """Raise when the store's assertion or evidence count differs from the first one."""
-        if store_counts(self.client) != self.counts:
-            raise EndpointError(
-                f"{self.client.endpoint.where}: the data changed while kg was reading it "
-                "(assertion or evidence counts differ); run the command again"
-            )
+        """Raise when the store's assertion or evidence count differs from the first one
+        (with a cache: its fingerprint, and only when something was read from the server;
+        the answers are saved then, see :meth:`kg.store.remote.Client.settle`)."""
+        if self.client.cache is not None:
+            self.client.settle()
+        elif store_counts(self.client) != self.counts:
+            raise self.client.changed()
 
 
 @dataclass(frozen=True)
@@ -91,17 +94,10 @@ class RemoteKnowledge(Knowledge):
 
 
 def store_counts(client: Client) -> tuple[int, int]:
-    """How many kg assertions and evidence nodes the store holds."""
-    rows = client.select(
-        f"SELECT ?n ?m {{ {{ SELECT (COUNT(?a) AS ?n) {{ ?a a <{_NS}Assertion> }} }} "
-        f"{{ SELECT (COUNT(?e) AS ?m) {{ ?e a <{_NS}Evidence> }} }} }}"
-    )
-    try:
-        return int(rows[0]["n"]), int(rows[0]["m"])
-    except (IndexError, KeyError, ValueError):
-        raise EndpointError(
-            f"{client.endpoint.where}: the answer to a count is not a count"
-        ) from None
+    """How many kg assertions and evidence nodes the store holds (asked of the server; with
+    a cache, as the client's fingerprint says)."""
+    assertions, evidence, *_ = client.fingerprint() if client.cache else client.counts()
+    return assertions, evidence
 
 
 def node_id(iri: str) -> str:
@@ -109,17 +105,27 @@ def node_id(iri: str) -> str:
     return iri.removeprefix(_ENT) if iri.startswith(_ENT) else iri
 
 
-def _names(client: Client) -> dict[str, dict[str, object]]:
-    """label, type, synonyms and identifiers of every labelled entity, by node id."""
-    ent = f'FILTER(STRSTARTS(STR(?e), "{_ENT}"))'
-    kind = f'OPTIONAL {{ ?e a ?t FILTER(STRSTARTS(STR(?t), "{_NS}")) }}'
+_ENT_ONLY = f'FILTER(STRSTARTS(STR(?e), "{_ENT}"))'
+_KIND = f'OPTIONAL {{ ?e a ?t FILTER(STRSTARTS(STR(?t), "{_NS}")) }}'
+#: (query, order) of the entity names, then of every assertion's subject and object
+_OPENING = (
+    (f"SELECT ?e ?l ?t {{ ?e <{_RDFS}label> ?l {_KIND} {_ENT_ONLY} }}", "?e ?l ?t"),
+    (f"SELECT ?e ?s {{ ?e <{_SKOS}altLabel> ?s {_ENT_ONLY} }}", "?e ?s"),
+    (f"SELECT ?e ?x {{ ?e <{_NS}xref> ?x {_ENT_ONLY} }}", "?e ?x"),
+    # no FILTER(isIRI(?e)) on the server: it triples the time; literals are left out here
+    (
+        f"SELECT DISTINCT ?e {{ ?a <{_RDF}subject>|<{_RDF}object> ?e . ?a a <{_NS}Assertion> }}",
+        "?e",
+    ),
+)
+
+
+def _names(answers: Sequence[list[dict[str, str]]]) -> dict[str, dict[str, object]]:
+    """label, type, synonyms and identifiers of every labelled entity, by node id, from the
+    answers to the first three :data:`_OPENING` queries."""
     found: dict[str, dict[str, set[str]]] = {}
-    for query, order in (
-        (f"SELECT ?e ?l ?t {{ ?e <{_RDFS}label> ?l {kind} {ent} }}", "?e ?l ?t"),
-        (f"SELECT ?e ?s {{ ?e <{_SKOS}altLabel> ?s {ent} }}", "?e ?s"),
-        (f"SELECT ?e ?x {{ ?e <{_NS}xref> ?x {ent} }}", "?e ?x"),
-    ):
-        for row in select_all(client, query, order):
+    for answer in answers:
+        for row in answer:
             attrs = found.setdefault(node_id(row["e"]), {})
             for var, key in (("l", "label"), ("t", "type"), ("s", "synonyms"), ("x", "xrefs")):
                 if var in row:
@@ -152,19 +158,14 @@ def open_remote(endpoint: Endpoint, *, deadline: float | None = None) -> RemoteK
     import networkx as nx
 
     client = Client(endpoint, deadline=deadline)
-    counts = store_counts(client)
+    counts = store_counts(client)  # with a cache: its fingerprint, which reads the file
     if counts[0] == 0:
         raise EndpointError(
             f"{endpoint.where}: no kg assertions found: this is not kg's graph "
             "(load it with kg push, or name its graph with --graph)"
         )
-    session = Session(client, counts, _names(client))
-    rows = select_all(
-        client,
-        # no FILTER(isIRI(?e)) on the server: it triples the time; literals are left out here
-        f"SELECT DISTINCT ?e {{ ?a <{_RDF}subject>|<{_RDF}object> ?e . ?a a <{_NS}Assertion> }}",
-        "?e",
-    )
+    *names, rows = select_each(client, _OPENING)
+    session = Session(client, counts, _names(names))
     mechanisms = nx.MultiDiGraph()
     for row in rows:
         if ":" in row["e"]:  # an IRI (a literal subject or object is not a mechanism node)
@@ -174,7 +175,7 @@ def open_remote(endpoint: Endpoint, *, deadline: float | None = None) -> RemoteK
     for nid in session.names:
         if "://" not in nid:
             entities.add_node(nid, **_attrs(session, nid))
-    return RemoteKnowledge((), mechanisms, entities, {}, {}, session)
+    return RemoteKnowledge((), mechanisms, entities, {}, {}, session=session)
 
 
 @dataclass(frozen=True)
@@ -188,12 +189,16 @@ class Edge:
     levels: frozenset[tuple[str, str]] = frozenset()  # (evidence id, kg:evidenceLevel)
 
 
+# One row per assertion, its evidence and their levels in ?ev as "EVIDENCE LEVEL" pairs joined
+# by spaces (IRIs hold no spaces; "-" for no level): rows repeating ?a ?s ?p ?o per evidence
+# doubled the answer, and Virtuoso's time follows the answer's size.
 EDGE_QUERY = (
-    "SELECT ?a ?s ?p ?o ?e ?l { {values} ?a <" + _RDF + "subject> ?s ; <" + _RDF + "predicate> "
-    "?p ; <" + _RDF + "object> ?o ; a <" + _NS + "Assertion> . {predicates} "
-    "FILTER(isIRI(?s) && isIRI(?o)) "
-    "OPTIONAL { ?a <" + _NS + "evidence> ?e OPTIONAL { ?e <" + _NS + "evidenceLevel> ?l } } }"
-)
+    'SELECT ?a ?s ?p ?o (GROUP_CONCAT(?x; separator=" ") AS ?ev) { {values} ?a <'
+    + _RDF + "subject> ?s ; <" + _RDF + "predicate> ?p ; <" + _RDF + "object> ?o ; a <"
+    + _NS + "Assertion> . {predicates} FILTER(isIRI(?s) && isIRI(?o)) "
+    "OPTIONAL { ?a <" + _NS + "evidence> ?e OPTIONAL { ?e <" + _NS + "evidenceLevel> ?l } "
+    'BIND(CONCAT(STR(?e), " ", COALESCE(STR(?l), "-")) AS ?x) } } GROUP BY ?a ?s ?p ?o'
+)  # fmt: skip
 # FILTER(?p IN ...), not VALUES ?p: Oxigraph joins a second VALUES block 30 times slower
 _SIGNED_FILTER = "FILTER(?p IN (" + ", ".join(f"<{p}>" for p in _SIGNED) + "))"
 
@@ -221,11 +226,12 @@ def collect_edges(client: Client, rows: Iterable[dict[str, str]]) -> dict[str, E
     for row in rows:
         key = row["a"].removeprefix(str(ASSERTION))
         entry = parts.setdefault(key, (row["s"], row["p"], row["o"], set(), set()))
-        if "e" in row:
-            eid = row["e"].removeprefix(str(EVIDENCE))
+        items = row.get("ev", "").split()
+        for iri, level in zip(items[::2], items[1::2], strict=False):
+            eid = iri.removeprefix(str(EVIDENCE))
             entry[3].add(eid)
-            if "l" in row:
-                entry[4].add((eid, row["l"].removeprefix(_NS)))
+            if level != "-":
+                entry[4].add((eid, level.removeprefix(_NS)))
     edges = {}
     for key, (s, p, o, evidence, levels) in parts.items():
         relation = _RELATIONS.get(p)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kg.model.records import Relation
+from kg.store.knowledge import CardFacts
 
 if TYPE_CHECKING:
     from kg.store.knowledge import Knowledge
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 __all__ = [
     "REGISTRY_URLS",
     "Card",
+    "card_facts",
     "card_json",
     "card_text",
     "entity_card",
@@ -107,6 +109,35 @@ def entity_card(knowledge: Knowledge, node: str) -> Card:
     attrs = knowledge.entities.nodes[node] if node in knowledge.entities else {}
     if node in graph and not attrs:
         attrs = graph.nodes[node]
+    facts = knowledge.cards.get(node) or card_facts(knowledge, node)
+    references = [reference_label(knowledge, n) for n in facts.references]
+    references += [f"PMID:{p}" for p in facts.pmids]
+    return Card(
+        id=node,
+        label=str(attrs.get("label", node)),
+        type=str(attrs.get("type", "Entity")),
+        synonyms=tuple(str(s) for s in attrs.get("synonyms", ())),
+        identifiers=tuple((str(c), registry_url(str(c))) for c in attrs.get("xrefs", ())),
+        kinds=facts.kinds,
+        kind_of=facts.kind_of,
+        regulates=facts.regulates,
+        regulated_by=facts.regulated_by,
+        references=tuple(references[:_REFERENCE_LIMIT]),
+        more_references=max(0, len(references) - _REFERENCE_LIMIT),
+        contradictions=facts.contradictions,
+    )
+
+
+def card_facts(knowledge: Knowledge, node: str) -> CardFacts:
+    """What the card of ``node`` counts, from the edges of ``knowledge.mechanisms`` (a
+    remote store's facts are fetched instead: :mod:`kg.store.remote_cards`).
+
+    Example:
+        >>> from kg.store.knowledge import load_knowledge
+        >>> card_facts(load_knowledge(), "miR-21").regulates["decreases"] > 0
+        True
+    """
+    graph = knowledge.mechanisms
     kinds: set[str] = set()
     kind_of: set[str] = set()
     out: list[tuple[str, int]] = []
@@ -132,20 +163,13 @@ def entity_card(knowledge: Knowledge, node: str) -> Card:
         if ev is not None:
             numbers.update(ev.references)
             pmids.update(ev.pmids)
-    references = [reference_label(knowledge, n) for n in sorted(numbers)]
-    references += [f"PMID:{p}" for p in sorted(pmids)]
-    return Card(
-        id=node,
-        label=str(attrs.get("label", node)),
-        type=str(attrs.get("type", "Entity")),
-        synonyms=tuple(str(s) for s in attrs.get("synonyms", ())),
-        identifiers=tuple((str(c), registry_url(str(c))) for c in attrs.get("xrefs", ())),
+    return CardFacts(
         kinds=tuple(sorted(kinds)),
         kind_of=tuple(sorted(kind_of)),
         regulates=_counts(out),
         regulated_by=_counts(into),
-        references=tuple(references[:_REFERENCE_LIMIT]),
-        more_references=max(0, len(references) - _REFERENCE_LIMIT),
+        references=tuple(sorted(numbers)),
+        pmids=tuple(sorted(pmids)),
         contradictions=tuple(sorted(contradictions)),
     )
 
