@@ -122,3 +122,29 @@ def test_every_named_query_matches_on_every_server(servers: dict[str, Remote]) -
         local = _run(args)
         for server in SERVERS:
             assert _run([*args, *servers[server].args()]) == local, (name, server)
+
+
+@pytest.mark.parametrize("server", SERVERS)
+def test_light_evidence_scores_as_the_whole_records(
+    servers: dict[str, Remote], server: str
+) -> None:
+    """The search ranks remote paths by the records it fetched light: each must get the score
+    its whole record gets (citation mismatch and the review mark included)."""
+    import kg
+    from kg.reasoning.scores import Scorer
+    from kg.store.remote import Client, Endpoint
+    from kg.store.remote_evidence import read_light
+
+    remote = servers[server]
+    graph = dict(zip(remote.options[::2], remote.options[1::2], strict=True)).get("--graph")
+    local = kg.load()
+    light = read_light(Client(Endpoint(remote.query, graph=graph)), sorted(local.evidence))
+    whole, fetched = Scorer(local.mechanisms, local.evidence), Scorer(local.mechanisms, light)
+    differ = [
+        eid
+        for eid in sorted(local.evidence)
+        if fetched.evidence(eid).parts != whole.evidence(eid).parts
+    ]
+    assert differ == []
+    assert sum(r.citation_mismatch for r in light.values()) == 169
+    assert any(r.cites_review for r in light.values())

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from rdflib import Graph, URIRef
 
 from kg.model.records import Evidence, Level, Reference, StudyType
-from kg.model.vocab import ENTITY, EVIDENCE, KG, REFERENCE, STUDY
+from kg.model.vocab import ENTITY, EVIDENCE, KG, REFERENCE, REVIEW, STUDY
 from kg.store.remote import Client
 from kg.store.remote_query import batches, select_batched, values
 from kg.store.sparql.check import EndpointError
@@ -87,7 +87,10 @@ def parse_answer(client: Client, fmt: str, body: bytes) -> Graph:
     return graph
 
 
-_PROPS = ("evidenceLevel", "cellType", "species", "studyType", "study", "reference")
+#: What the search and the evidence score read (cited references make the citation-mismatch
+#: flag; a reference to the review itself marks a sentence that cites no study).
+_PROPS = ("evidenceLevel", "cellType", "species", "studyType", "study", "reference",
+          "citedReference")  # fmt: skip
 _LIGHT = (
     "SELECT ?e ?k ?v { {values} ?e ?k ?v FILTER(?k IN (<"
     + _RDF
@@ -103,8 +106,9 @@ def _ids(values: set[str]) -> tuple[str, ...]:
 
 def read_light(client: Client, ids: Sequence[str]) -> dict[str, Evidence]:
     """The evidence records ``ids`` with only what the search reads: level, cell types,
-    species, study types, and the Table 3 study and references that give a path its
-    coherence (quote, section and the rest left empty).
+    species, study types, the Table 3 study and references that give a path its coherence,
+    and the cited references and review mark that the evidence score reads (quote, section
+    and the rest left empty).
 
     Raises:
         EndpointError: a record is missing (the data changed while kg was reading).
@@ -134,6 +138,8 @@ def read_light(client: Client, ids: Sequence[str]) -> dict[str, Evidence]:
             cell_types=_ids(found.get(f"{_NS}cellType", set())),
             study=_study(found.get(f"{_NS}study", set())),
             references=_numbers(found.get(f"{_NS}reference", set())),
+            cited=_numbers(found.get(f"{_NS}citedReference", set())),
+            cites_review=str(REVIEW) in found.get(f"{_NS}reference", set()),
             pmids=tuple(
                 sorted(
                     r.removeprefix(_PUBMED).rstrip("/")
