@@ -575,6 +575,12 @@ def test_prediction_page_draws_each_outcome_with_its_paths_and_scores(
     assert "best supporting (miR-21 up → down)" in text
     # the breakdown down to the evidence: the PTEN hop's curator inference weighs 0.50
     assert "level 0.50 (CuratorInferred)" in text
+    # an outcome's heading is not numbered: the first path is 1., as "supporting 1" says
+    numbered = opened.js(
+        "() => [...document.querySelectorAll('#kg-panel ol.kg-paths > li')]"
+        ".filter(li => getComputedStyle(li).display === 'list-item').length"
+    )
+    assert numbered == len(rows)
     row = rows.index(pten[0])
     opened.click_edge(f"r{row}:h0")
     assert PTEN_QUOTE in (panel.text_content() or "")
