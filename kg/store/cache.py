@@ -146,10 +146,12 @@ def _tuple(text: str) -> tuple[str, ...]:
 def add_edges(graph: nx.MultiDiGraph, edges: list[tuple[str, str, str, dict[str, object]]]) -> None:
     """``graph.add_edges_from(edges)`` for keyed edges, in a third of the time: the body of
     networkx's ``MultiDiGraph.add_edge`` (same structures and factories) without the call
-    and cache clearing per edge (``tests/test_knowledge.py`` checks the graphs are equal)."""
+    and cache clearing per edge (``tests/test_knowledge.py`` checks the graphs are equal).
+    A new edge's ``attrs`` dict becomes its data dict (not copied): pass fresh dicts."""
     import networkx as nx
 
     succ, pred, node = graph._succ, graph._pred, graph._node
+    plain = graph.edge_attr_dict_factory is dict
     for u, v, key, attrs in edges:
         for end in (u, v):
             if end not in succ:
@@ -162,6 +164,9 @@ def add_edges(graph: nx.MultiDiGraph, edges: list[tuple[str, str, str, dict[str,
             succ[u][v] = keydict
             pred[v][u] = keydict
         datadict = keydict.get(key)
+        if datadict is None and plain:
+            keydict[key] = attrs
+            continue
         if datadict is None:
             keydict[key] = datadict = graph.edge_attr_dict_factory()
         datadict.update(attrs)
@@ -272,8 +277,10 @@ class Views:
             query = "SELECT source, target, key, relation, evidence, contradicts FROM edges"
             for source, target, key, name, evidence, contradicts in self._db.execute(query):
                 sign, causal = relations[name]
-                data = {"relation": name, "sign": sign, "causal": causal}
-                data.update(evidence=_tuple(evidence), contradicts=_tuple(contradicts))
+                data = {
+                    "relation": name, "sign": sign, "causal": causal,
+                    "evidence": _tuple(evidence), "contradicts": _tuple(contradicts),
+                }  # fmt: skip
                 edges.append((source, target, key, data))
         except (sqlite3.Error, ValueError, KeyError, TypeError) as exc:
             raise self.damaged(exc) from None
