@@ -200,3 +200,49 @@ def test_a_cross_context_path_the_search_meets_first_still_ranks_by_its_whole_sc
     cross = trace(g, "S", "T", limit=2, evidence=records).scores[1]
     assert [p.name for p in cross.parts] == ["hop 1", "hop 2", "cross-context"]
     assert cross.value == pytest.approx(0.8 * 1.0 * 0.8)
+
+
+class _Profiled(dict[str, Evidence]):
+    """Records that list their (study types, species, level), as the cache's index does."""
+
+    def profiles(self) -> set[tuple[tuple[str, ...], tuple[str, ...], str]]:
+        return {
+            (tuple(t.value for t in e.study_types), e.species, e.level.value) for e in self.values()
+        }
+
+
+def test_the_cache_lists_the_profiles_of_its_records() -> None:
+    graph = kg.load()
+    index = graph.evidence
+    assert hasattr(index, "profiles"), type(index)
+    assert index.profiles() == _Profiled(index).profiles()
+    assert len(index.profiles()) > 10
+
+
+def test_hop_ceiling_bounds_every_hop_and_is_tight_enough_to_prune() -> None:
+    """The lazy view's cost bound: no hop scores above the ceiling, and on evidence that is
+    never clinical or human the ceiling is below 1 (a positive cost per hop)."""
+    from kg.reasoning.signed import SignedView
+
+    kinds = [(StudyType.IN_VITRO,), (StudyType.IN_VIVO,), ()]
+    species = [("rat",), ("mouse", "rat"), ()]
+    levels = [Level.STATED, Level.CURATOR_INFERRED]
+    records = _Profiled()
+    graph = nx.MultiDiGraph()
+    for i in range(30):
+        ids = [f"e{i}-{j}" for j in range(1 + i % 3)]
+        for j, eid in enumerate(ids):
+            records[eid] = _ev(
+                eid, (i * 3 + j,), study_types=kinds[(i + j) % 3],
+                species=species[(i * j) % 3], level=levels[(i + 2 * j) % 2],
+            )  # fmt: skip
+        graph.add_edge(f"n{i}", f"n{i + 1}", key=f"a{i}", relation="increases", sign=1,
+                       causal=True, evidence=tuple(ids), contradicts=())  # fmt: skip
+    scorer = Scorer(graph, records)
+    ceiling = scorer.hop_ceiling(graph)
+    view = SignedView(graph, evidence=records, rater=scorer)
+    scores = [e.score for n in graph for e in view.out(n)]
+    assert len(scores) == 30
+    assert max(scores) <= ceiling < 1.0
+    assert view.least_cost() == -math.log(ceiling)  # read lazily: the bound is the ceiling
+    assert Scorer(graph, dict(records)).hop_ceiling(graph) == 1.0  # records that cannot list

@@ -231,6 +231,28 @@ class Scorer:
         cross = self._cross_context(path)
         return 1.0 if cross is None else cross.value
 
+    def hop_ceiling(self, graph: nx.MultiDiGraph) -> float:
+        """A score no hop of ``graph`` can exceed, without building records: the best
+        evidence score the records' distinct (study types, species, level) allow, when the
+        records can list those (the cache's lazy index can), combined as independent sources
+        over the most evidence one edge has. The citation-mismatch and contradiction factors
+        only lower a score, so leaving them out keeps this an upper bound. 1 otherwise."""
+        profiles = getattr(self.evidence_records, "profiles", None)
+        if not callable(profiles):
+            return 1.0
+        w = self.weights
+        best = max(
+            (
+                _best(w["study_type"], kinds, "unknown")[0]
+                * _best(w["species"], species, "other")[0]
+                * w["level"].get(level, 0.0)
+                for kinds, species, level in profiles()
+            ),
+            default=0.0,
+        )
+        most = max((len(d) for _, _, d in graph.edges(data="evidence", default=())), default=1)
+        return 1.0 - (1.0 - best) ** max(most, 1)
+
     def _cross_context(self, path: MechanismPath) -> Part | None:
         species = [self._species(h) for h in path.hops]
         recorded = [s for s in species if s]

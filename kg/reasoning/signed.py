@@ -118,6 +118,11 @@ class Rater(Protocol):
         """The factor of a whole path (1 when none)."""
         ...
 
+    def hop_ceiling(self, graph: nx.MultiDiGraph) -> float:
+        """A score no hop of ``graph`` can exceed (1 when nothing tighter is known), found
+        without reading every hop: the search's cost bound before a view is built."""
+        ...
+
 
 #: The score of a piece of evidence a plain :class:`SignedView` has no weight for.
 UNWEIGHTED = 0.5
@@ -136,6 +141,11 @@ class _Weighted:
 
     def path_factor(self, path: MechanismPath) -> float:  # noqa: ARG002 - no path factor
         return 1.0
+
+    def hop_ceiling(self, graph: nx.MultiDiGraph) -> float:
+        """The noisy-or of the most evidence an edge has, each at the largest weight."""
+        most = max((len(d) for _, _, d in graph.edges(data="evidence", default=())), default=1)
+        return 1.0 - (1.0 - max([UNWEIGHTED, *self.weight.values()])) ** max(most, 1)
 
 
 def cost_of(score: float) -> float:
@@ -305,19 +315,13 @@ class SignedView:
 
     def least_cost(self) -> float:
         """A lower bound on the cost of every hop: the least cost of all edges once
-        :meth:`build` read them; before, 0 with a rater (a hop may score 1), and with plain
-        weights the noisy-or of the most evidence an edge has at the largest weight."""
+        :meth:`build` read them; before, the cost of the rater's :meth:`Rater.hop_ceiling`."""
         if self._least is None:
             parent = self._parent
             if parent is not None:
                 self._least = parent.least_cost()
-            elif not isinstance(self.rater, _Weighted):
-                self._least = 0.0
             else:
-                most = max((len(d) for _, _, d in self.graph.edges(data="evidence", default=())),
-                           default=1)  # fmt: skip
-                heaviest = max([UNWEIGHTED, *self._weight.values()])
-                self._least = cost_of(1.0 - (1.0 - heaviest) ** max(most, 1))
+                self._least = cost_of(min(self.rater.hop_ceiling(self.graph), 1.0))
         return self._least
 
     def score(self, hop: Hop) -> float:

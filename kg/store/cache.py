@@ -42,14 +42,15 @@ __all__ = [
     "save",
 ]
 
-FORMAT = "kg-views 1"
+FORMAT = "kg-views 2"
 _SCHEMA = (
     "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE nodes (view INTEGER NOT NULL, id TEXT NOT NULL, label TEXT NOT NULL, "
     "type TEXT NOT NULL, synonyms TEXT NOT NULL, xrefs TEXT NOT NULL)",
     "CREATE TABLE edges (source TEXT NOT NULL, target TEXT NOT NULL, key TEXT NOT NULL, "
     "relation TEXT NOT NULL, evidence TEXT NOT NULL, contradicts TEXT NOT NULL)",
-    "CREATE TABLE evidence (id TEXT PRIMARY KEY, weight REAL NOT NULL, fields TEXT NOT NULL)",
+    "CREATE TABLE evidence (id TEXT PRIMARY KEY, weight REAL NOT NULL, fields TEXT NOT NULL, "
+    "profile TEXT NOT NULL)",
     "CREATE TABLE pmids (reference TEXT NOT NULL, pmid TEXT NOT NULL)",
     "CREATE TABLE refs (number INTEGER PRIMARY KEY, authors TEXT NOT NULL, "
     "title TEXT NOT NULL, journal TEXT NOT NULL, year INTEGER, volume TEXT, pages TEXT)",
@@ -60,16 +61,23 @@ _STATED = quads.KG + "Stated"
 _STATED_FIELD = "evidenceLevel=" + quote(_STATED, safe="")
 
 
-def _weighted(rows: Iterable[tuple[str, str]]) -> Iterator[tuple[str, float, str]]:
-    """(id, ranking weight, fields) of the evidence rows that have a quote: weight 1 when the
-    (first) evidence level is kg:Stated or absent, 0.5 otherwise."""
+def _weighted(rows: Iterable[tuple[str, str]]) -> Iterator[tuple[str, float, str, str]]:
+    """(id, ranking weight, fields, profile) of the evidence rows that have a quote: weight 1
+    when the (first) evidence level is kg:Stated or absent, 0.5 otherwise; the profile is
+    what the evidence score reads (study types, species, level; see
+    :meth:`EvidenceIndex.profiles`), as JSON."""
     for eid, fields in rows:
         items = fields.split(" ")
         if not any(item.startswith("quote=") for item in items):
             continue
         level = next((i for i in items if i.startswith("evidenceLevel=")), _STATED_FIELD)
-        stated = level == _STATED_FIELD or unquote(level.partition("=")[2]) == _STATED
-        yield eid, 1.0 if stated else 0.5, fields
+        level_iri = _STATED if level == _STATED_FIELD else unquote(level.partition("=")[2])
+        kinds = sorted(unquote(i[10:]).removeprefix(quads.KG) for i in items
+                       if i.startswith("studyType="))  # fmt: skip
+        species = sorted(unquote(i[8:]).removeprefix(quads.ENTITY) for i in items
+                         if i.startswith("species="))  # fmt: skip
+        profile = json.dumps([kinds, species, level_iri.removeprefix(quads.KG)])
+        yield eid, 1.0 if level_iri == _STATED else 0.5, fields, profile
 
 
 def _connect() -> sqlite3.Connection:
@@ -115,7 +123,8 @@ def build(store: ox.Store) -> sqlite3.Connection:
     db.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?, ?, ?)", entities)
     db.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?, ?, ?)", (node(0, i) for i in ends))
     db.executemany("INSERT INTO edges VALUES (?, ?, ?, ?, ?, ?)", edges)
-    db.executemany("INSERT INTO evidence VALUES (?, ?, ?)", _weighted(quads.evidence_rows(store)))
+    records = _weighted(quads.evidence_rows(store))
+    db.executemany("INSERT INTO evidence VALUES (?, ?, ?, ?)", records)
     db.executemany("INSERT INTO pmids VALUES (?, ?)", quads.pmid_rows(store))
     db.executemany("INSERT INTO refs VALUES (?, ?, ?, ?, ?, ?, ?)", quads.reference_rows(store))
     db.execute(_SCHEMA[-1])
@@ -369,6 +378,19 @@ class EvidenceIndex(Mapping[str, Evidence]):
 
     def __len__(self) -> int:
         return len(self._all_ids())
+
+    def profiles(self) -> set[tuple[tuple[str, ...], tuple[str, ...], str]]:
+        """The distinct (study types, species, level) of the evidence, read without building
+        records: what bounds every evidence score (``Scorer.hop_ceiling``). Raises KGError
+        when the view file is damaged."""
+        found = set()
+        for (text,) in self._views.rows("SELECT DISTINCT profile FROM evidence"):
+            try:
+                kinds, species, level = json.loads(str(text))
+                found.add((tuple(map(str, kinds)), tuple(map(str, species)), str(level)))
+            except (ValueError, TypeError) as exc:
+                raise self._views.damaged(exc) from None
+        return found
 
     def weights(self) -> dict[str, float]:
         """Each evidence's ranking weight (1 stated, 0.5 inferred), without reading records."""
