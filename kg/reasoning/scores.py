@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 from kg.model.errors import UsageError
 from kg.model.records import Evidence
-from kg.reasoning.signed import Hop, MechanismPath, Rater
+from kg.reasoning.signed import Hop, MechanismPath, Rater, ceiling
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -250,8 +250,7 @@ class Scorer:
             ),
             default=0.0,
         )
-        most = max((len(d) for _, _, d in graph.edges(data="evidence", default=())), default=1)
-        return 1.0 - (1.0 - best) ** max(most, 1)
+        return ceiling(graph, best)
 
     def _cross_context(self, path: MechanismPath) -> Part | None:
         species = [self._species(h) for h in path.hops]

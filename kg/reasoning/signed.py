@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
 __all__ = ["UNWEIGHTED", "Coherence", "Edge", "Effect", "Hop", "MechanismPath", "Rater",
-           "SignedView", "check_nodes", "cost_of", "effect_of"]  # fmt: skip
+           "SignedView", "ceiling", "check_nodes", "cost_of", "effect_of"]  # fmt: skip
 
 Effect = Literal["increases", "decreases"]
 #: How the hops of a path hang together: all supported by one study, all in one cell type,
@@ -112,16 +112,13 @@ class Rater(Protocol):
 
     def hop_value(self, hop: Hop) -> float:
         """The score of one hop."""
-        ...
 
     def path_factor(self, path: MechanismPath) -> float:
         """The factor of a whole path (1 when none)."""
-        ...
 
     def hop_ceiling(self, graph: nx.MultiDiGraph) -> float:
         """A score no hop of ``graph`` can exceed (1 when nothing tighter is known), found
         without reading every hop: the search's cost bound before a view is built."""
-        ...
 
 
 #: The score of a piece of evidence a plain :class:`SignedView` has no weight for.
@@ -129,9 +126,8 @@ UNWEIGHTED = 0.5
 
 
 class _Weighted:
-    """The rater of a graph without evidence records: each evidence counts as an independent
-    source of score ``weight[eid]`` (:data:`UNWEIGHTED` when absent), combined as the
-    evidence score combines sources (noisy-or); a path's score is the product of its hops'."""
+    """The rater of a graph without evidence records: each evidence an independent source of
+    score ``weight[eid]`` (:data:`UNWEIGHTED` when absent), combined by noisy-or."""
 
     def __init__(self, weight: Mapping[str, float]) -> None:
         self.weight = weight
@@ -143,9 +139,14 @@ class _Weighted:
         return 1.0
 
     def hop_ceiling(self, graph: nx.MultiDiGraph) -> float:
-        """The noisy-or of the most evidence an edge has, each at the largest weight."""
-        most = max((len(d) for _, _, d in graph.edges(data="evidence", default=())), default=1)
-        return 1.0 - (1.0 - max([UNWEIGHTED, *self.weight.values()])) ** max(most, 1)
+        return ceiling(graph, max([UNWEIGHTED, *self.weight.values()]))
+
+
+def ceiling(graph: nx.MultiDiGraph, best: float) -> float:
+    """The most a hop can score when no evidence scores above ``best``: the noisy-or of the
+    most evidence one edge of ``graph`` has, each at ``best``."""
+    most = max((len(d) for _, _, d in graph.edges(data="evidence", default=())), default=1)
+    return 1.0 - (1.0 - best) ** max(most, 1)
 
 
 def cost_of(score: float) -> float:
