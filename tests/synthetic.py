@@ -1,5 +1,5 @@
-"""Small synthetic Knowledge objects for the predict/explain/score tests: a mechanism graph
-built edge by edge, each edge with its own evidence record."""
+"""Small synthetic Knowledge objects for the predict/explain/score and page tests: a mechanism
+graph built edge by edge, each edge with its own evidence record."""
 
 from __future__ import annotations
 
@@ -39,3 +39,21 @@ def knowledge(
             evidence=(eid,), contradicts=(),
         )  # fmt: skip
     return Knowledge((), graph, graph, evidence, {})
+
+
+def parallel(second: Level = Level.STATED) -> Knowledge:
+    """a -| b -| c where a -| b is asserted twice (two imported records of one finding), the
+    second time at level ``second``."""
+    graph = nx.MultiDiGraph()
+    for node, kind in (("a", "MicroRNA"), ("b", "GeneOrProtein"), ("c", "BiologicalProcess")):
+        graph.add_node(node, label=node.upper(), type=kind, synonyms=())
+    evidence = {f"e{i}": Evidence(f"e{i}", f"quote {i}", "s", (1,)) for i in range(3)}
+    evidence["e1"] = Evidence("e1", "quote 1", "s", (1,), level=second)
+    for key, u, v, eid in (
+        ("ab1", "a", "b", "e0"),
+        ("ab2", "a", "b", "e1"),
+        ("bc", "b", "c", "e2"),
+    ):
+        graph.add_edge(u, v, key=key, relation="decreases", sign=-1, causal=True,
+                       evidence=(eid,), contradicts=())  # fmt: skip
+    return Knowledge(paths=(), mechanisms=graph, entities=graph, evidence=evidence, references={})

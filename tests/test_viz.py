@@ -31,6 +31,7 @@ from kg.store.knowledge import Knowledge, evidence_filter, load_knowledge
 from kg.views.layout import ROLES, layered_layout, role_of, rows_layout
 from kg.views.page import escape_json, graph_html, graph_page, trace_page
 from kg.views.payload import AGGREGATE_LIMIT
+from tests.synthetic import parallel as parallel_graph
 
 INJECTIONS = (
     "<img src=x onerror=alert(1)>",
@@ -167,24 +168,8 @@ def test_trace_page_has_one_row_per_path(kg: Knowledge) -> None:
     assert len({row["xy"][0][1] for row in data["rows"]}) == len(data["rows"])
 
 
-def _parallel() -> Knowledge:
-    """a -> b -> c where a -> b is asserted twice (two imports of the same finding)."""
-    graph = nx.MultiDiGraph()
-    for node, kind in (("a", "MicroRNA"), ("b", "GeneOrProtein"), ("c", "BiologicalProcess")):
-        graph.add_node(node, label=node.upper(), type=kind, synonyms=())
-    evidence = {f"e{i}": Evidence(f"e{i}", f"quote {i}", "s", (1,)) for i in range(3)}
-    for key, u, v, eid in (
-        ("ab1", "a", "b", "e0"),
-        ("ab2", "a", "b", "e1"),
-        ("bc", "b", "c", "e2"),
-    ):
-        graph.add_edge(u, v, key=key, relation="decreases", sign=-1, causal=True,
-                       evidence=(eid,), contradicts=())  # fmt: skip
-    return Knowledge(paths=(), mechanisms=graph, entities=graph, evidence=evidence, references={})
-
-
 def test_parallel_assertions_are_one_row_with_merged_evidence() -> None:
-    knowledge = _parallel()
+    knowledge = parallel_graph()
     result = trace(knowledge.mechanisms, "a", "c")
     assert len(result.paths) == 2
     data = payload(trace_page(knowledge, result, hops=0).html)

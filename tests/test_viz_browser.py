@@ -33,6 +33,7 @@ from kg.views.page import graph_html, trace_html
 from kg.views.payload import AGGREGATE_LIMIT
 from tests.png import check_png, contrast, decode_png, simulate
 from tests.support import CHROMIUM, launch_chromium, require
+from tests.synthetic import parallel as parallel_graph
 
 PTEN_QUOTE = "as exosomal miR-21 inhibits phosphatase and tensin homolog (PTEN)"
 INJECTIONS = (
@@ -149,7 +150,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory, kg: Knowledge) -> dict[str, 
     result = trace(kg.mechanisms, "miR-21", "apoptosis", no_pass_through=diseases)
     trace_html(kg, result, root / "trace.html", hops=1)
     graph_html(_large(AGGREGATE_LIMIT + 200), root / "large.html")
-    parallel = _parallel()
+    parallel = parallel_graph(Level.CURATOR_INFERRED)
     trace_html(parallel, trace(parallel.mechanisms, "a", "c"), root / "parallel.html", hops=0)
     return {p.stem: p for p in root.iterdir()}
 
@@ -184,23 +185,6 @@ def _large(n: int) -> Knowledge:
         )
         graph.add_edge(f"n{u}", f"n{v}", key=f"a{k}", relation="increases", sign=1, causal=True,
                        evidence=(f"ev{k}",), contradicts=())  # fmt: skip
-    return Knowledge(paths=(), mechanisms=graph, entities=graph, evidence=evidence, references={})
-
-
-def _parallel() -> Knowledge:
-    """a -| b -| c with a -| b asserted twice (say, two imported records of one finding)."""
-    graph = nx.MultiDiGraph()
-    for node, kind in (("a", "MicroRNA"), ("b", "GeneOrProtein"), ("c", "BiologicalProcess")):
-        graph.add_node(node, label=node.upper(), type=kind, synonyms=())
-    evidence = {f"e{i}": Evidence(f"e{i}", f"quote {i}", "s", (1,)) for i in range(3)}
-    evidence["e1"] = Evidence("e1", "quote 1", "s", (1,), level=Level.CURATOR_INFERRED)
-    for key, u, v, eid in (
-        ("ab1", "a", "b", "e0"),
-        ("ab2", "a", "b", "e1"),
-        ("bc", "b", "c", "e2"),
-    ):
-        graph.add_edge(u, v, key=key, relation="decreases", sign=-1, causal=True,
-                       evidence=(eid,), contradicts=())  # fmt: skip
     return Knowledge(paths=(), mechanisms=graph, entities=graph, evidence=evidence, references={})
 
 
