@@ -10,8 +10,10 @@ Oxigraph server (in memory), Virtuoso (a fresh database in a temp directory) and
   time from start to its first answer (it loads the files itself);
 * **trace**: per pair, what ``kg trace SOURCE TARGET --endpoint URL`` does, in process: read
   the names, fetch both neighbourhoods level by level, the evidence of the edges kept, and
-  run the same search (CLI defaults: 5 hops, 10,000 paths, 5 s for fetch and search
-  together); the embedded figure is the search alone on the graph loaded once. Pairs as in
+  run the same search (5 hops, 5 s for fetch and search together, and the library's
+  defaults otherwise: ``--coherence any`` and the plain evidence weights, not ``kg trace``'s
+  cell-type coherence and evidence score; both sides alike); the embedded figure is the
+  search alone on the graph loaded once. Pairs as in
   ``benchmarks/run.py`` (seed 7: a miRNA with targets, a process). Requests per trace are
   counted, and each remote answer is compared with the embedded one.
 
