@@ -117,12 +117,18 @@ def _files(directory: Path) -> list[str]:
     return [str(imported), str(directory / "mechanisms.ttl")]
 
 
-def bench_loading(label: str, files: list[str]) -> dict[str, Any]:
-    """Bulk load, first and repeated call, side by side."""
+def _with_review(files: list[str]) -> tuple[list[str], list[str]]:
+    """The shipped review data and the ontology before ``files``, and the same as
+    ``--data`` options: what a kg command and the direct side both read."""
     from kg.model.shipped import data_files, ontology_file
 
     files = [*map(str, data_files()), str(ontology_file()), *files]
-    data = [arg for path in files for arg in ("--data", path)]
+    return files, [arg for path in files for arg in ("--data", path)]
+
+
+def bench_loading(label: str, files: list[str]) -> dict[str, Any]:
+    """Bulk load, first and repeated call, side by side."""
+    files, data = _with_review(files)
     trace = [*KG, "trace", HUB_MIRNA, "process-0", "--format", "json", *data]
     load = [PYTHON, "-c", LOAD, *files]
     runs: dict[str, list[dict[str, Any]]] = {
@@ -158,11 +164,9 @@ def bench_validate(label: str, files: list[str], pyshacl: bool) -> dict[str, Any
 
 
 def bench_sparql(label: str, files: list[str], skip: set[str]) -> dict[str, Any]:
-    from kg.model.shipped import data_files, ontology_file
     from kg.store.sparql.named import named_queries
 
-    files = [*map(str, data_files()), str(ontology_file()), *files]
-    data = [arg for path in files for arg in ("--data", path)]
+    files, data = _with_review(files)
     result: dict[str, Any] = {}
     for name in sorted(set(named_queries()) - skip):
         kg_runs, direct_runs = [], []
