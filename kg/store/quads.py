@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
@@ -64,10 +65,6 @@ _TEXT_FIELDS = {
     "citationNote": "citation_note", "context": "context", "inferenceReason": "inference_reason",
     "printedAs": "printed_as", "curatorNote": "note", "source": "source",
     "sourceRecord": "source_record", "supportType": "support_type",
-}  # fmt: skip
-_ENTITY_FIELDS = {
-    "species": "species", "cellType": "cell_types", "exosomeOrigin": "exosome_origins",
-    "stressor": "stressors",
 }  # fmt: skip
 _RELATIONS = {KG + r.value: r for r in Relation}
 _PARSER_PREFIX = re.compile(r"^Parser error (?:at|between) [^:]*: ")
@@ -204,8 +201,14 @@ def decode_fields(fields: str) -> list[tuple[str, str]]:
     for item in fields.split(" "):
         name, equals, value = item.partition("=")
         if equals:
-            pairs.append((name, unquote(value)))
+            # the IRIs and names that many evidence share are decoded once (see _decoded)
+            pairs.append((name, unquote(value) if name in _TEXT_FIELDS else _decoded(value)))
     return pairs
+
+
+@lru_cache(maxsize=1 << 14)
+def _decoded(value: str) -> str:
+    return unquote(value)
 
 
 def pmid_rows(store: ox.Store) -> Iterator[tuple[str, str]]:
@@ -272,50 +275,57 @@ def evidence_record(eid: str, pairs: Iterable[tuple[str, str]]) -> Evidence | No
     many: dict[str, list[str]] = {}
     for name, value in pairs:
         field = _TEXT_FIELDS.get(name)
-        if field is not None:
-            text.setdefault(field, value)
-        else:
-            many.setdefault(name, []).append(value)
+        if field is None:
+            found = many.get(name)
+            if found is None:
+                many[name] = [value]
+            else:
+                found.append(value)
+        elif field not in text:
+            text[field] = value
     if "quote" not in text:
         return None
-    level, study = many.get("evidenceLevel", ()), many.get("study", ())
-
-    def numbers(name: str) -> tuple[int, ...]:
-        found = (reference_number(v) for v in many.get(name, ()))
-        return tuple(sorted(n for n in found if n is not None))
-
-    entity_ids = {
-        field: tuple(sorted(v.removeprefix(ENTITY) for v in many.get(name, ())))
-        for name, field in _ENTITY_FIELDS.items()
-    }
+    get = many.get
+    level, study, kinds = get("evidenceLevel"), get("study"), get("studyType")
+    refs = get("reference")
     return Evidence(
         id=eid,
         quote=text["quote"],
         section=text.get("section") or "",
-        references=numbers("reference"),
+        references=_numbers(refs),
         level=Level(level[0].removeprefix(KG)) if level else Level.STATED,
         citation_printed=text.get("citation_printed"),
-        cited=numbers("citedReference"),
+        cited=_numbers(get("citedReference")),
         citation_note=text.get("citation_note"),
         study=study[0].removeprefix(STUDY) if study else None,
-        study_types=tuple(
-            sorted(
-                (StudyType(t.removeprefix(KG)) for t in many.get("studyType", ())),
-                key=lambda t: t.value,
-            )
-        ),
-        species=entity_ids["species"],
-        cell_types=entity_ids["cell_types"],
-        exosome_origins=entity_ids["exosome_origins"],
-        stressors=entity_ids["stressors"],
+        study_types=_study_types(kinds) if kinds else (),
+        species=_entity_ids(get("species")),
+        cell_types=_entity_ids(get("cellType")),
+        exosome_origins=_entity_ids(get("exosomeOrigin")),
+        stressors=_entity_ids(get("stressor")),
         context=text.get("context"),
         inference_reason=text.get("inference_reason"),
         printed_as=text.get("printed_as"),
         note=text.get("note"),
-        pmids=tuple(sorted(many.get("pmid", ()))),
+        pmids=tuple(sorted(get("pmid", ()))),
         source=text.get("source"),
         source_record=text.get("source_record"),
-        experiments=tuple(sorted(many.get("experiment", ()))),
+        experiments=tuple(sorted(get("experiment", ()))),
         support_type=text.get("support_type"),
-        cites_review=_REVIEW in many.get("reference", ()),
+        cites_review=refs is not None and _REVIEW in refs,
     )
+
+
+def _numbers(values: list[str] | None) -> tuple[int, ...]:
+    if not values:
+        return ()
+    found = (reference_number(v) for v in values)
+    return tuple(sorted(n for n in found if n is not None))
+
+
+def _entity_ids(values: list[str] | None) -> tuple[str, ...]:
+    return tuple(sorted(v.removeprefix(ENTITY) for v in values)) if values else ()
+
+
+def _study_types(values: list[str]) -> tuple[StudyType, ...]:
+    return tuple(sorted((StudyType(t.removeprefix(KG)) for t in values), key=lambda t: t.value))
