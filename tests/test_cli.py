@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -120,3 +121,33 @@ def test_python_dash_m_works() -> None:
     result = _run("--help")
     assert result.returncode == 0
     assert "validate" in result.stdout
+
+
+def test_the_process_ends_with_the_whole_output_and_the_command_s_exit_code() -> None:
+    # main() leaves with os._exit after flushing: nothing the command printed may be lost,
+    # and its exit code is the process's. The N-Triples export is far larger than a pipe's
+    # buffer, so a missing flush would cut it short.
+    whole = CliRunner().invoke(cli, ["export", "--format", "nt"])
+    assert whole.exit_code == 0
+    done = _run("export", "--format", "nt")
+    assert done.returncode == 0
+    assert len(done.stdout) > 1 << 16
+    assert done.stdout == whole.output
+    failed = _run("trace", "no-such-entity", "apoptosis")
+    assert failed.returncode == 2
+    assert failed.stdout == ""
+    assert failed.stderr.startswith("kg: error: no entity named 'no-such-entity'")
+    assert len(failed.stderr.splitlines()) == 1
+
+
+def test_an_output_encoding_that_cannot_write_the_answer_is_one_line() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "kg", "trace", "miR-21", "apoptosis"],
+        capture_output=True, text=True, check=False,
+        env={**os.environ, "PYTHONIOENCODING": "latin-1"},
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "kg: error: the output's encoding (latin-1) cannot write '\\u2192'; "
+        "set PYTHONIOENCODING=utf-8"
+    ]
