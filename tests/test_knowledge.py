@@ -135,6 +135,16 @@ def _truncated(entry: Path) -> None:
     entry.write_bytes(data[: len(data) // 2])
 
 
+def _damaged_graph(entry: Path) -> None:
+    db = sqlite3.connect(entry)
+    (data,) = db.execute("SELECT data FROM graphs WHERE view = 0").fetchone()
+    middle = len(data) // 2
+    damaged = data[:middle] + bytes([data[middle] ^ 0x01]) + data[middle + 1 :]
+    db.execute("UPDATE graphs SET data = ? WHERE view = 0", (damaged,))
+    db.commit()
+    db.close()
+
+
 def _pickle(entry: Path) -> None:
     entry.write_bytes(b"\x80\x04\x95\x05\x00\x00\x00\x00\x00\x00\x00K\x01.")
 
@@ -148,8 +158,9 @@ def _pickle(entry: Path) -> None:
         _pickle,
         _wrong_schema,
         _wrong_format,
+        _damaged_graph,
     ],
-    ids=["garbage", "empty", "truncated", "pickle", "wrong-schema", "wrong-format"],
+    ids=["garbage", "empty", "truncated", "pickle", "wrong-schema", "wrong-format", "graph"],
 )
 def test_cache_entry_of_the_wrong_shape_is_rebuilt(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: object

@@ -2,31 +2,38 @@
 
 A view file holds the mechanism graph and the entity names (read whole: the searches need
 them), the reference list, and every evidence's property values indexed by evidence id, so an
-:class:`EvidenceIndex` builds only the records a command looks at. SQLite is data, not code:
-a damaged or foreign file can at worst be refused, never run anything (unlike a pickle).
+:class:`EvidenceIndex` builds only the records a command looks at. Each graph is one blob in
+marshal's format (networkx's own dicts, read back in one call rather than row by row), with
+its SHA-256 digest. SQLite and marshal are data, not code: a damaged or foreign file can at
+worst be refused, never run anything (unlike a pickle); marshal trusts its input, so a blob is
+read only once it matches its digest.
 
 Cache entries live in a private directory (created ``0700``; one owned by another user, or
 writable by others, is not used). An entry is read only when it is a regular file owned by the
 user and not writable by others, has exactly this module's schema and passes SQLite's own
-integrity check; otherwise it is ignored (and rebuilt). Entries are written to a temporary
-file in the same directory, then renamed; on any failure the temporary file is removed.
-"""
+integrity check and the graphs' digests; otherwise it is ignored (and rebuilt). Entries are
+written to a temporary file in the same directory, then renamed; on any failure the temporary
+file is removed."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import marshal
 import os
 import sqlite3
 import stat
+import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
 from kg.model.errors import KGError
-from kg.model.records import Evidence, Reference, Relation
+from kg.model.records import Reference, Relation
 from kg.store import quads
+from kg.store.evidence_index import EvidenceIndex
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -37,18 +44,17 @@ __all__ = [
     "Views",
     "add_edges",
     "build",
+    "intact",
     "open_entry",
     "private_directory",
     "save",
 ]
 
-FORMAT = "kg-views 2"
+#: The marshal format of the graphs depends on the Python that wrote it.
+FORMAT = "kg-views 3 (marshal {}, Python {}.{})".format(marshal.version, *sys.version_info[:2])
 _SCHEMA = (
     "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    "CREATE TABLE nodes (view INTEGER NOT NULL, id TEXT NOT NULL, label TEXT NOT NULL, "
-    "type TEXT NOT NULL, synonyms TEXT NOT NULL, xrefs TEXT NOT NULL)",
-    "CREATE TABLE edges (source TEXT NOT NULL, target TEXT NOT NULL, key TEXT NOT NULL, "
-    "relation TEXT NOT NULL, evidence TEXT NOT NULL, contradicts TEXT NOT NULL)",
+    "CREATE TABLE graphs (view INTEGER PRIMARY KEY, data BLOB NOT NULL, digest TEXT NOT NULL)",
     "CREATE TABLE evidence (id TEXT PRIMARY KEY, weight REAL NOT NULL, fields TEXT NOT NULL, "
     "profile TEXT NOT NULL)",
     "CREATE TABLE pmids (reference TEXT NOT NULL, pmid TEXT NOT NULL)",
@@ -101,28 +107,34 @@ def build(store: ox.Store) -> sqlite3.Connection:
     for iri, kind in quads.type_rows(store):
         types.setdefault(iri, []).append(kind)
 
-    def node(view: int, iri: str) -> tuple[int, str, str, str, str, str]:
+    def node(iri: str) -> tuple[str, dict[str, object]]:
         nid = quads.node_id(iri)
         kinds = sorted(types.get(iri, ()))
-        synonyms = sorted(names.get((iri, "altLabel"), ()))
-        xrefs = sorted(names.get((iri, "xref"), ()))
-        label = labels.get(iri, nid)
-        return view, nid, label, kinds[0] if kinds else "Entity", _list(synonyms), _list(xrefs)
+        synonyms = tuple(sorted(names.get((iri, "altLabel"), ())))
+        xrefs = tuple(sorted(names.get((iri, "xref"), ())))
+        attrs: dict[str, object] = {"label": labels.get(iri, nid), "synonyms": synonyms}
+        attrs.update(type=kinds[0] if kinds else "Entity", xrefs=xrefs)
+        return nid, attrs
 
     db = _connect()
     for statement in _SCHEMA[:-1]:
         db.execute(statement)
     ends: dict[str, None] = {}
+    relations = {r.value: (r.sign, r.causal) for r in Relation}
     edges = []
-    for s, o, key, relation, evidence, contradicts in quads.edge_rows(store):
+    for s, o, key, name, evidence, contradicts in quads.edge_rows(store):
         ends.setdefault(s)
         ends.setdefault(o)
-        row = (quads.node_id(s), quads.node_id(o), key, relation, _list(evidence))
-        edges.append((*row, _list(contradicts)))
-    entities = (node(_ENTITIES, i) for i in labels if i.startswith(quads.ENTITY))
-    db.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?, ?, ?)", entities)
-    db.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?, ?, ?)", (node(0, i) for i in ends))
-    db.executemany("INSERT INTO edges VALUES (?, ?, ?, ?, ?, ?)", edges)
+        sign, causal = relations[name]
+        data = {
+            "relation": name, "sign": sign, "causal": causal,
+            "evidence": tuple(evidence), "contradicts": tuple(contradicts),
+        }  # fmt: skip
+        edges.append((quads.node_id(s), quads.node_id(o), key, data))
+    entities = [node(i) for i in labels if i.startswith(quads.ENTITY)]
+    for view, nodes, keyed in ((_ENTITIES, entities, []), (_MECHANISMS, map(node, ends), edges)):
+        blob = _graph_data(nodes, keyed)
+        db.execute("INSERT INTO graphs VALUES (?, ?, ?)", (view, blob, _digest(blob)))
     records = _weighted(quads.evidence_rows(store))
     db.executemany("INSERT INTO evidence VALUES (?, ?, ?, ?)", records)
     db.executemany("INSERT INTO pmids VALUES (?, ?)", quads.pmid_rows(store))
@@ -133,23 +145,43 @@ def build(store: ox.Store) -> sqlite3.Connection:
     return db
 
 
-def _list(values: list[str]) -> str:
-    """A list of strings as text: joined by U+001F, or JSON after U+001E when a value is
-    empty or holds either character (so that :func:`_tuple` reads back exactly ``values``)."""
-    if all(v and "\x1f" not in v and not v.startswith("\x1e") for v in values):
-        return "\x1f".join(values)
-    return "\x1e" + json.dumps(values, ensure_ascii=False)
+def _graph_data(
+    nodes: Iterable[tuple[str, dict[str, object]]],
+    edges: list[tuple[str, str, str, dict[str, object]]],
+) -> bytes:
+    """A graph's nodes and keyed edges as networkx holds them (node, successor and
+    predecessor dicts, each edge's dict shared by the two, as marshal keeps it), in marshal's
+    format: read back in one call, not row by row (see :meth:`Views.graphs`)."""
+    import networkx as nx
+
+    graph = nx.MultiDiGraph()
+    graph.add_nodes_from(nodes)
+    add_edges(graph, edges)
+    return marshal.dumps((graph._node, graph._succ, graph._pred))
 
 
-def _tuple(text: str) -> tuple[str, ...]:
-    if not text:
-        return ()
-    if text[0] == "\x1e":
-        values = json.loads(text[1:])
-        if not (isinstance(values, list) and all(isinstance(v, str) for v in values)):
-            raise ValueError("not a list of strings")
-        return tuple(values)
-    return tuple(text.split("\x1f"))
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _graph(view: int, data: bytes, digest: str) -> nx.MultiDiGraph:
+    """The graph of :func:`_graph_data`, once ``data`` matches the digest written with it
+    (marshal is data, not code, but trusts its input: a damaged blob is refused unread).
+
+    Raises:
+        ValueError: the blob was damaged; TypeError: it does not hold a graph.
+    """
+    import networkx as nx
+
+    if _digest(data) != digest:
+        raise ValueError(f"graph {view} does not match its digest")
+    node, succ, pred = marshal.loads(data)  # noqa: S302 - kg's own blob, its digest checked
+    if not all(isinstance(d, dict) for d in (node, succ, pred)):
+        raise TypeError(f"graph {view} is not a graph")
+    graph = nx.MultiDiGraph()
+    graph._node, graph._succ, graph._pred = node, succ, pred
+    graph._adj = succ
+    return graph
 
 
 def add_edges(graph: nx.MultiDiGraph, edges: list[tuple[str, str, str, dict[str, object]]]) -> None:
@@ -246,6 +278,16 @@ def open_entry(
     return db
 
 
+def intact(db: sqlite3.Connection) -> bool:
+    """Whether the graphs of a view file opened by :func:`open_entry` match their digests
+    (an entry whose graphs were damaged is rebuilt, like one of the wrong shape)."""
+    try:
+        rows = db.execute("SELECT data, digest FROM graphs").fetchall()
+    except sqlite3.Error:
+        return False
+    return len(rows) == 2 and all(_digest(data) == digest for data, digest in rows)
+
+
 def _has_schema(db: sqlite3.Connection, schema: tuple[str, ...], fmt: str) -> bool:
     expected = _connect()
     for statement in schema:
@@ -268,32 +310,22 @@ class Views:
     def graphs(self) -> tuple[nx.MultiDiGraph, nx.MultiDiGraph]:
         """The mechanism graph and the entity-name graph.
 
+        Each is checked against the digest written with it before marshal reads it (marshal
+        is data, not code, but trusts its input: a damaged blob is refused, not read).
+
         Raises:
             KGError: the view file is damaged.
         """
         import networkx as nx
 
-        mechanisms, entities = nx.MultiDiGraph(), nx.MultiDiGraph()
         try:
-            rows = self._db.execute("SELECT view, id, label, type, synonyms, xrefs FROM nodes")
-            for view, nid, label, kind, synonyms, xrefs in rows:
-                target = mechanisms if view == _MECHANISMS else entities
-                attrs = {"label": label, "type": kind}
-                attrs.update(synonyms=_tuple(synonyms), xrefs=_tuple(xrefs))
-                target.add_node(nid, **attrs)
-            relations = {r.value: (r.sign, r.causal) for r in Relation}
-            edges = []
-            query = "SELECT source, target, key, relation, evidence, contradicts FROM edges"
-            for source, target, key, name, evidence, contradicts in self._db.execute(query):
-                sign, causal = relations[name]
-                data = {
-                    "relation": name, "sign": sign, "causal": causal,
-                    "evidence": _tuple(evidence), "contradicts": _tuple(contradicts),
-                }  # fmt: skip
-                edges.append((source, target, key, data))
-        except (sqlite3.Error, ValueError, KeyError, TypeError) as exc:
+            rows = self._db.execute("SELECT view, data, digest FROM graphs").fetchall()
+            found = {view: _graph(view, data, digest) for view, data, digest in rows}
+            mechanisms, entities = found[_MECHANISMS], found[_ENTITIES]
+        except (sqlite3.Error, ValueError, KeyError, TypeError, EOFError) as exc:
             raise self.damaged(exc) from None
-        add_edges(mechanisms, edges)
+        nx._clear_cache(mechanisms)
+        nx._clear_cache(entities)
         return mechanisms, entities
 
     def references(self) -> dict[int, Reference]:
@@ -325,74 +357,3 @@ class Views:
             return self._db.execute(query, args).fetchall()
         except sqlite3.Error as exc:
             raise self.damaged(exc) from None
-
-
-class EvidenceIndex(Mapping[str, Evidence]):
-    """Evidence records by id, built on first access from the view file's index.
-
-    Iteration, ``len`` and :meth:`weights` read only the evidence ids; ``index[eid]`` reads
-    the values of that one evidence.
-    """
-
-    def __init__(self, views: Views) -> None:
-        self._views = views
-        self._records: dict[str, Evidence] = {}
-        self._ids: tuple[str, ...] | None = None
-
-    def __getitem__(self, eid: str) -> Evidence:
-        record = self._records.get(eid)
-        if record is not None:
-            return record
-        rows = self._views.rows("SELECT fields FROM evidence WHERE id = ?", eid)
-        if not rows:
-            raise KeyError(eid)
-        try:
-            pairs = quads.decode_fields(str(rows[0][0]))
-            cited = [value for name, value in pairs if name == "reference"]
-            marks = ", ".join("?" * len(cited))  # placeholders only: the values are bound
-            query = f"SELECT pmid FROM pmids WHERE reference IN ({marks})"  # noqa: S608
-            pmids = self._views.rows(query, *cited) if cited else []
-            pairs += [("pmid", str(pmid)) for (pmid,) in pmids]
-            found = quads.evidence_record(eid, pairs)
-        except (ValueError, TypeError) as exc:
-            raise self._views.damaged(exc) from None
-        if found is None:
-            raise KeyError(eid)
-        self._records[eid] = found
-        return found
-
-    def __contains__(self, eid: object) -> bool:
-        if eid in self._records:
-            return True
-        query = "SELECT 1 FROM evidence WHERE id = ?"
-        return isinstance(eid, str) and bool(self._views.rows(query, eid))
-
-    def _all_ids(self) -> tuple[str, ...]:
-        if self._ids is None:
-            rows = self._views.rows("SELECT id FROM evidence ORDER BY rowid")
-            self._ids = tuple(str(eid) for (eid,) in rows)
-        return self._ids
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._all_ids())
-
-    def __len__(self) -> int:
-        return len(self._all_ids())
-
-    def profiles(self) -> set[tuple[tuple[str, ...], tuple[str, ...], str]]:
-        """The distinct (study types, species, level) of the evidence, read without building
-        records: what bounds every evidence score (``Scorer.hop_ceiling``). Raises KGError
-        when the view file is damaged."""
-        found = set()
-        for (text,) in self._views.rows("SELECT DISTINCT profile FROM evidence"):
-            try:
-                kinds, species, level = json.loads(str(text))
-                found.add((tuple(map(str, kinds)), tuple(map(str, species)), str(level)))
-            except (ValueError, TypeError) as exc:
-                raise self._views.damaged(exc) from None
-        return found
-
-    def weights(self) -> dict[str, float]:
-        """Each evidence's ranking weight (1 stated, 0.5 inferred), without reading records."""
-        rows = self._views.rows("SELECT id, weight FROM evidence")
-        return {str(eid): float(weight) for eid, weight in rows}  # type: ignore[arg-type]

@@ -164,6 +164,8 @@ def load_knowledge(paths: Sequence[Path] | None = None, *, cache: bool = True) -
         directory = None  # another user could write there: do not read or write entries
     target = directory / f"{_key(files)}.sqlite" if directory is not None else None
     db = views.open_entry(target) if target is not None else None
+    if db is not None and not views.intact(db):
+        db = None
     if db is None:
         from kg.store import quads
 
@@ -213,7 +215,7 @@ def evidence_filter(
 
 def evidence_weights(evidence: Mapping[str, Evidence]) -> dict[str, float]:
     """Ranking weight of each evidence: 1 when stated in the review, 0.5 when inferred."""
-    from kg.store.cache import EvidenceIndex
+    from kg.store.evidence_index import EvidenceIndex
 
     if isinstance(evidence, EvidenceIndex):
         return evidence.weights()  # without building every record
