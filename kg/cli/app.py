@@ -163,4 +163,14 @@ def main() -> None:
         code = code or 1
     with contextlib.suppress(OSError, ValueError):
         sys.stderr.flush()
+    if _observed():
+        sys.exit(code)  # a profiler or coverage writes its report at exit: let it
     os._exit(code or 0)
+
+
+def _observed() -> bool:
+    """Whether a profiler, tracer or coverage tool watches this process."""
+    if sys.gettrace() is not None or sys.getprofile() is not None:
+        return True
+    monitoring = getattr(sys, "monitoring", None)  # Python 3.12+: coverage's sys.monitoring
+    return monitoring is not None and any(monitoring.get_tool(i) for i in range(6))
