@@ -6,12 +6,15 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+from dataclasses import fields, replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from kg.model import shipped
 from kg.model.errors import NotFoundError
+from kg.model.records import Evidence
 from kg.store import cache, knowledge, quads, rdf
 from kg.store.knowledge import Knowledge
 
@@ -313,3 +316,35 @@ def test_add_edges_builds_what_networkx_builds() -> None:
     ours.remove_edge("a", "b", "k1")
     assert not ours.has_edge("a", "b", "k1")
     assert ours.has_edge("a", "b", "k2")
+
+
+_TEXT: dict[str, Any] = {
+    "quote": "", "section": "", "citation_printed": None, "citation_note": None,
+    "context": None, "inference_reason": None, "printed_as": None, "note": None,
+    "source": None, "source_record": None, "support_type": None,
+}  # fmt: skip
+
+
+def test_the_searches_read_every_record_but_its_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a light record is the whole record with its text left out, field for field; the
+    # remote store's light records leave out the same fields
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+    files = _copy(tmp_path)
+    knowledge.load_knowledge(files)
+    kg = knowledge.load_knowledge(files)  # from the view file
+    light = kg.search_evidence
+    assert light is not kg.evidence
+    assert len(light) == len(kg.evidence) > 500
+    whole = {eid: kg.evidence[eid] for eid in kg.evidence}
+    fresh = knowledge.load_knowledge(files)  # nothing decoded yet
+    records = {eid: fresh.search_evidence[eid] for eid in whole}
+    assert {eid: replace(r, **_TEXT) for eid, r in whole.items()} == records
+    assert all(r.quote == "" for r in records.values())
+    assert light.profiles() == kg.evidence.profiles()  # type: ignore[attr-defined]
+    assert records["mir21-represses-pten-1"].references == (20,)
+    # a record the index already decoded is given whole
+    assert light["mir21-represses-pten-1"] is kg.evidence["mir21-represses-pten-1"]
+    # what is left out is exactly the text fields the decoder knows
+    assert set(quads._TEXT_FIELDS.values()) == set(_TEXT) < {f.name for f in fields(Evidence)}

@@ -126,12 +126,12 @@ def evidence_keep(
     from kg.store.knowledge import evidence_filter
 
     context = evidence_filter(
-        kg.evidence,
+        kg.search_evidence,
         cell_types=[resolve(kg.entities, c) for c in cell_type],
         species=[resolve(kg.entities, s) for s in species],
         study_types=[StudyType(STUDY_TYPE_CHOICES[t]) for t in study_type],
     )
-    return both(context, level_filter(kg.evidence, cast("EvidenceMode", evidence)))
+    return both(context, level_filter(kg.search_evidence, cast("EvidenceMode", evidence)))
 
 
 class Seconds(click.ParamType[float]):

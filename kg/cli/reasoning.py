@@ -154,8 +154,8 @@ def trace(
         via=[resolve(kg.mechanisms, v) for v in via],
         avoid=avoided,
         keep_evidence=keep,
-        evidence=kg.evidence,
-        rater=Scorer(kg.mechanisms, kg.evidence, table),
+        evidence=kg.search_evidence,
+        rater=Scorer(kg.mechanisms, kg.search_evidence, table),
         # with --endpoint the time spent fetching counts against the limit too
         time_limit=max(time_limit - (time.monotonic() - start), 0.01) if remote else time_limit,
         no_pass_through=diseases,
@@ -233,8 +233,8 @@ def _reach_command(direction: str) -> click.Command:
             node,
             max_hops=max_hops,
             keep_evidence=keep,
-            evidence=kg.evidence,
-            rater=Scorer(kg.mechanisms, kg.evidence, table),
+            evidence=kg.search_evidence,
+            rater=Scorer(kg.mechanisms, kg.search_evidence, table),
             no_pass_through=diseases,
             exact=exact,
         )

@@ -90,8 +90,9 @@ def _connect() -> sqlite3.Connection:
     return sqlite3.connect(":memory:", check_same_thread=False)
 
 
-def build(store: ox.Store) -> sqlite3.Connection:
-    """The views of ``store``, as an in-memory SQLite database (see :func:`save`).
+def build(store: ox.Store) -> Views:
+    """The views of ``store``, in an in-memory SQLite database (:func:`save` writes its
+    ``db``), holding the graphs it built (so they are not read back from it).
 
     Raises:
         KGError: an assertion uses a predicate that is not a kg relation.
@@ -131,9 +132,10 @@ def build(store: ox.Store) -> sqlite3.Connection:
             "evidence": tuple(evidence), "contradicts": tuple(contradicts),
         }  # fmt: skip
         edges.append((quads.node_id(s), quads.node_id(o), key, data))
-    entities = [node(i) for i in labels if i.startswith(quads.ENTITY)]
-    for view, nodes, keyed in ((_ENTITIES, entities, []), (_MECHANISMS, map(node, ends), edges)):
-        blob = _graph_data(nodes, keyed)
+    entities = _new_graph([node(i) for i in labels if i.startswith(quads.ENTITY)], [])
+    mechanisms = _new_graph(map(node, ends), edges)
+    for view, graph in ((_ENTITIES, entities), (_MECHANISMS, mechanisms)):
+        blob = marshal.dumps((graph._node, graph._succ, graph._pred))
         db.execute("INSERT INTO graphs VALUES (?, ?, ?)", (view, blob, _digest(blob)))
     records = _weighted(quads.evidence_rows(store))
     db.executemany("INSERT INTO evidence VALUES (?, ?, ?, ?)", records)
@@ -142,31 +144,32 @@ def build(store: ox.Store) -> sqlite3.Connection:
     db.execute(_SCHEMA[-1])
     db.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
     db.commit()
-    return db
+    return Views(db, "(in memory)", (mechanisms, entities))
 
 
-def _graph_data(
+def _new_graph(
     nodes: Iterable[tuple[str, dict[str, object]]],
     edges: list[tuple[str, str, str, dict[str, object]]],
-) -> bytes:
-    """A graph's nodes and keyed edges as networkx holds them (node, successor and
-    predecessor dicts, each edge's dict shared by the two, as marshal keeps it), in marshal's
-    format: read back in one call, not row by row (see :meth:`Views.graphs`)."""
+) -> nx.MultiDiGraph:
+    """A graph of nodes and keyed edges. The view file keeps its dicts as networkx holds them
+    (node, successor and predecessor dicts, each edge's dict shared by the two, as marshal
+    keeps it), so that they are read back in one call, not row by row (:meth:`Views.graphs`)."""
     import networkx as nx
 
     graph = nx.MultiDiGraph()
     graph.add_nodes_from(nodes)
     add_edges(graph, edges)
-    return marshal.dumps((graph._node, graph._succ, graph._pred))
+    return graph
 
 
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _graph(view: int, data: bytes, digest: str) -> nx.MultiDiGraph:
-    """The graph of :func:`_graph_data`, once ``data`` matches the digest written with it
-    (marshal is data, not code, but trusts its input: a damaged blob is refused unread).
+def _read_graph(view: int, data: bytes, digest: str) -> nx.MultiDiGraph:
+    """The graph of a view file (see :func:`_new_graph`), once ``data`` matches the digest
+    written with it (marshal is data, not code, but trusts its input: a damaged blob is
+    refused unread).
 
     Raises:
         ValueError: the blob was damaged; TypeError: it does not hold a graph.
@@ -303,9 +306,24 @@ def _has_schema(db: sqlite3.Connection, schema: tuple[str, ...], fmt: str) -> bo
 class Views:
     """The views read from a view file."""
 
-    def __init__(self, db: sqlite3.Connection, where: str) -> None:
+    def __init__(
+        self,
+        db: sqlite3.Connection,
+        where: str,
+        graphs: tuple[nx.MultiDiGraph, nx.MultiDiGraph] | None = None,
+    ) -> None:
         self._db = db
         self._where = where
+        self._graphs = graphs
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """The database the views are read from."""
+        return self._db
+
+    def at(self, where: str) -> Views:
+        """The same views, saying they were read from ``where`` (in error messages)."""
+        return Views(self._db, where, self._graphs)
 
     def graphs(self) -> tuple[nx.MultiDiGraph, nx.MultiDiGraph]:
         """The mechanism graph and the entity-name graph.
@@ -316,11 +334,14 @@ class Views:
         Raises:
             KGError: the view file is damaged.
         """
+        if self._graphs is not None:  # built in this process: handed over once
+            graphs, self._graphs = self._graphs, None
+            return graphs
         import networkx as nx
 
         try:
             rows = self._db.execute("SELECT view, data, digest FROM graphs").fetchall()
-            found = {view: _graph(view, data, digest) for view, data, digest in rows}
+            found = {view: _read_graph(view, data, digest) for view, data, digest in rows}
             mechanisms, entities = found[_MECHANISMS], found[_ENTITIES]
         except (sqlite3.Error, ValueError, KeyError, TypeError, EOFError) as exc:
             raise self.damaged(exc) from None

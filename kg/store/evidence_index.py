@@ -14,7 +14,7 @@ from kg.store import quads
 if TYPE_CHECKING:
     from kg.store.cache import Views
 
-__all__ = ["EvidenceIndex"]
+__all__ = ["EvidenceIndex", "LightEvidence"]
 
 
 class EvidenceIndex(Mapping[str, Evidence]):
@@ -28,16 +28,27 @@ class EvidenceIndex(Mapping[str, Evidence]):
         self._views = views
         self._records: dict[str, Evidence] = {}
         self._ids: tuple[str, ...] | None = None
+        self._light: LightEvidence | None = None
 
     def __getitem__(self, eid: str) -> Evidence:
         record = self._records.get(eid)
-        if record is not None:
-            return record
+        if record is None:
+            record = self._records[eid] = self.decode(eid, light=False)
+        return record
+
+    def decode(self, eid: str, *, light: bool) -> Evidence:
+        """The record of ``eid`` read from the view file (not kept); ``light``: without its
+        text (see :class:`LightEvidence`).
+
+        Raises:
+            KeyError: no such evidence; KGError: the view file is damaged.
+        """
         rows = self._views.rows("SELECT fields FROM evidence WHERE id = ?", eid)
         if not rows:
             raise KeyError(eid)
         try:
-            pairs = quads.decode_fields(str(rows[0][0]))
+            fields = str(rows[0][0])
+            pairs = quads.light_fields(fields) if light else quads.decode_fields(fields)
             cited = [value for name, value in pairs if name == "reference"]
             marks = ", ".join("?" * len(cited))  # placeholders only: the values are bound
             query = f"SELECT pmid FROM pmids WHERE reference IN ({marks})"  # noqa: S608
@@ -48,8 +59,13 @@ class EvidenceIndex(Mapping[str, Evidence]):
             raise self._views.damaged(exc) from None
         if found is None:
             raise KeyError(eid)
-        self._records[eid] = found
         return found
+
+    def light(self) -> LightEvidence:
+        """The same evidence as the searches read it (see :class:`LightEvidence`)."""
+        if self._light is None:
+            self._light = LightEvidence(self)
+        return self._light
 
     def __contains__(self, eid: object) -> bool:
         if eid in self._records:
@@ -86,3 +102,36 @@ class EvidenceIndex(Mapping[str, Evidence]):
         """Each evidence's ranking weight (1 stated, 0.5 inferred), without reading records."""
         rows = self._views.rows("SELECT id, weight FROM evidence")
         return {str(eid): float(weight) for eid, weight in rows}  # type: ignore[arg-type]
+
+
+class LightEvidence(Mapping[str, Evidence]):
+    """The records of an :class:`EvidenceIndex` with only what a search reads (level, study,
+    study types, species, cell types and other contexts, references, cited references, PubMed
+    ids, the review mark): the quote, section, notes and other text are left empty (``""`` or
+    None), so they are never decoded. The trace, upstream and downstream searches and their
+    scores run on these; what an answer shows comes from the index itself. A record the index
+    already decoded is given whole.
+    """
+
+    def __init__(self, index: EvidenceIndex) -> None:
+        self._index = index
+        self._records: dict[str, Evidence] = {}
+
+    def __getitem__(self, eid: str) -> Evidence:
+        record = self._records.get(eid) or self._index._records.get(eid)
+        if record is None:
+            record = self._records[eid] = self._index.decode(eid, light=True)
+        return record
+
+    def __contains__(self, eid: object) -> bool:
+        return eid in self._records or eid in self._index
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def profiles(self) -> set[tuple[tuple[str, ...], tuple[str, ...], str]]:
+        """:meth:`EvidenceIndex.profiles` (what ``Scorer.hop_ceiling`` reads)."""
+        return self._index.profiles()

@@ -77,6 +77,17 @@ class Knowledge:
             return str(self.entities.nodes[node].get("label", node))
         return node
 
+    @property
+    def search_evidence(self) -> Mapping[str, Evidence]:
+        """The evidence as the searches read it: a view file's light records (the quote and
+        other text not decoded; see :class:`kg.store.evidence_index.LightEvidence`), else
+        :attr:`evidence` itself. What an answer shows comes from :attr:`evidence`."""
+        from kg.store.evidence_index import EvidenceIndex
+
+        if isinstance(self.evidence, EvidenceIndex):
+            return self.evidence.light()
+        return self.evidence
+
     def nodes_of_type(self, type_name: str) -> set[str]:
         """Ids of the mechanism nodes of one kg class (``"Disease"``, ``"MicroRNA"``...)."""
         return {n for n, t in self.mechanisms.nodes(data="type") if t == type_name}
@@ -166,14 +177,15 @@ def load_knowledge(paths: Sequence[Path] | None = None, *, cache: bool = True) -
     db = views.open_entry(target) if target is not None else None
     if db is not None and not views.intact(db):
         db = None
-    if db is None:
-        from kg.store import quads
-
-        db = views.build(quads.open_store(files))
-        if target is not None:
-            views.save(db, target)
     where = str(target) if target is not None else "(in memory)"
-    return _knowledge(views.Views(db, where), files)
+    if db is not None:
+        return _knowledge(views.Views(db, where), files)
+    from kg.store import quads
+
+    built = views.build(quads.open_store(files))
+    if target is not None:
+        views.save(built.db, target)
+    return _knowledge(built.at(where), files)
 
 
 def _knowledge(views: Views, files: tuple[Path, ...]) -> Knowledge:

@@ -34,6 +34,7 @@ __all__ = [
     "edge_rows",
     "evidence_record",
     "evidence_rows",
+    "light_fields",
     "name_rows",
     "node_id",
     "open_store",
@@ -203,6 +204,22 @@ def decode_fields(fields: str) -> list[tuple[str, str]]:
         if equals:
             # the IRIs and names that many evidence share are decoded once (see _decoded)
             pairs.append((name, unquote(value) if name in _TEXT_FIELDS else _decoded(value)))
+    return pairs
+
+
+def light_fields(fields: str) -> list[tuple[str, str]]:
+    """The pairs of :func:`decode_fields` without the text (quote, section, notes...), which
+    are not decoded; an empty quote stands for the one left out.
+
+    Example:
+        >>> light_fields("quote=a%20b section=8.2 species=https%3A%2F%2Fx%2Frat")
+        [('quote', ''), ('species', 'https://x/rat')]
+    """
+    pairs = [("quote", "")]
+    for item in fields.split(" "):
+        name, equals, value = item.partition("=")
+        if equals and name not in _TEXT_FIELDS:
+            pairs.append((name, _decoded(value)))
     return pairs
 
 
