@@ -28,7 +28,6 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import quote, unquote
 
 from kg.model.errors import KGError
 from kg.model.records import Reference, Relation
@@ -64,26 +63,46 @@ _SCHEMA = (
 )
 _MECHANISMS, _ENTITIES = 0, 1
 _STATED = quads.KG + "Stated"
-_STATED_FIELD = "evidenceLevel=" + quote(_STATED, safe="")
 
 
 def _weighted(rows: Iterable[tuple[str, str]]) -> Iterator[tuple[str, float, str, str]]:
     """(id, ranking weight, fields, profile) of the evidence rows that have a quote: weight 1
     when the (first) evidence level is kg:Stated or absent, 0.5 otherwise; the profile is
     what the evidence score reads (study types, species, level; see
-    :meth:`EvidenceIndex.profiles`), as JSON."""
+    :meth:`EvidenceIndex.profiles`), as JSON. One pass over each row's fields; the few
+    distinct profiles are encoded once each."""
+    profiles: dict[tuple[tuple[str, ...], tuple[str, ...], str | None], str] = {}
     for eid, fields in rows:
-        items = fields.split(" ")
-        if not any(item.startswith("quote=") for item in items):
+        quoted, level, kinds, species = False, None, [], []
+        for item in fields.split(" "):
+            name, equals, value = item.partition("=")
+            if not equals:
+                continue
+            if name == "quote":
+                quoted = True
+            elif name == "studyType":
+                kinds.append(value)
+            elif name == "species":
+                species.append(value)
+            elif name == "evidenceLevel" and level is None:
+                level = value
+        if not quoted:
             continue
-        level = next((i for i in items if i.startswith("evidenceLevel=")), _STATED_FIELD)
-        level_iri = _STATED if level == _STATED_FIELD else unquote(level.partition("=")[2])
-        kinds = sorted(unquote(i[10:]).removeprefix(quads.KG) for i in items
-                       if i.startswith("studyType="))  # fmt: skip
-        species = sorted(unquote(i[8:]).removeprefix(quads.ENTITY) for i in items
-                         if i.startswith("species="))  # fmt: skip
-        profile = json.dumps([kinds, species, level_iri.removeprefix(quads.KG)])
-        yield eid, 1.0 if level_iri == _STATED else 0.5, fields, profile
+        key = (tuple(sorted(kinds)), tuple(sorted(species)), level)
+        profile = profiles.get(key)
+        if profile is None:
+            profile = profiles[key] = _profile(*key)
+        stated = level is None or quads.decoded(level) == _STATED
+        yield eid, 1.0 if stated else 0.5, fields, profile
+
+
+def _profile(kinds: tuple[str, ...], species: tuple[str, ...], level: str | None) -> str:
+    level_iri = _STATED if level is None else quads.decoded(level)
+    return json.dumps([
+        sorted(quads.decoded(k).removeprefix(quads.KG) for k in kinds),
+        sorted(quads.decoded(s).removeprefix(quads.ENTITY) for s in species),
+        level_iri.removeprefix(quads.KG),
+    ])  # fmt: skip
 
 
 def _connect() -> sqlite3.Connection:

@@ -31,6 +31,7 @@ __all__ = [
     "EVIDENCE",
     "KG",
     "decode_fields",
+    "decoded",
     "edge_rows",
     "evidence_record",
     "evidence_rows",
@@ -202,8 +203,8 @@ def decode_fields(fields: str) -> list[tuple[str, str]]:
     for item in fields.split(" "):
         name, equals, value = item.partition("=")
         if equals:
-            # the IRIs and names that many evidence share are decoded once (see _decoded)
-            pairs.append((name, unquote(value) if name in _TEXT_FIELDS else _decoded(value)))
+            # the IRIs and names that many evidence share are decoded once (see decoded)
+            pairs.append((name, unquote(value) if name in _TEXT_FIELDS else decoded(value)))
     return pairs
 
 
@@ -219,12 +220,14 @@ def light_fields(fields: str) -> list[tuple[str, str]]:
     for item in fields.split(" "):
         name, equals, value = item.partition("=")
         if equals and name not in _TEXT_FIELDS:
-            pairs.append((name, _decoded(value)))
+            pairs.append((name, decoded(value)))
     return pairs
 
 
 @lru_cache(maxsize=1 << 14)
-def _decoded(value: str) -> str:
+def decoded(value: str) -> str:
+    """A percent-encoded value of :func:`evidence_rows`, decoded (the IRIs and names that
+    many evidence share are decoded once)."""
     return unquote(value)
 
 
