@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import time
 from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
@@ -348,3 +349,33 @@ def test_the_searches_read_every_record_but_its_text(
     assert light["mir21-represses-pten-1"] is kg.evidence["mir21-represses-pten-1"]
     # what is left out is exactly the text fields the decoder knows
     assert set(quads._TEXT_FIELDS.values()) == set(_TEXT) < {f.name for f in fields(Evidence)}
+
+
+def test_view_files_unused_for_a_month_are_deleted_when_a_new_one_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("KG_CACHE_DIR", str(directory))
+    files = _copy(tmp_path)
+    knowledge.load_knowledge(files)
+    (used,) = _entries(directory)
+    old = time.time() - (knowledge.STALE_DAYS + 1) * 86400
+    stale = directory / ("0" * 64 + ".sqlite")
+    recent = directory / ("1" * 64 + ".sqlite")
+    remote = directory / ("remote-" + "2" * 40 + ".sqlite")
+    other = directory / "notes.sqlite"
+    for path in (stale, recent, remote, other):
+        path.write_bytes(b"x")
+        os.utime(path, (old, old))
+    os.utime(recent, None)
+    os.utime(used, (old, old))
+    knowledge.load_knowledge(files)  # a cache hit marks its file used, deletes nothing
+    assert used.stat().st_mtime > old + 86400
+    assert stale.exists()
+    review = next(f for f in files if f.name == "review.ttl")
+    review.write_text(review.read_text().replace('"PTEN"', '"PTEN (edited)"', 1))
+    knowledge.load_knowledge(files)  # writes a new file, then prunes
+    assert not stale.exists()
+    assert [p.exists() for p in (recent, remote, other, used)] == [True] * 4
+    views = [p for p in _entries(directory) if len(p.stem) == 64]
+    assert len(views) == 3  # used, recent and the new one

@@ -13,8 +13,12 @@ that must be the user's own and writable by no one else (otherwise it is not use
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import re
+import stat
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +43,7 @@ __all__ = [
     "evidence_weights",
     "load_knowledge",
     "load_rdf",
+    "prune_entries",
 ]
 
 
@@ -179,13 +184,38 @@ def load_knowledge(paths: Sequence[Path] | None = None, *, cache: bool = True) -
         db = None
     where = str(target) if target is not None else "(in memory)"
     if db is not None:
+        assert target is not None
+        with contextlib.suppress(OSError):
+            os.utime(target)  # used now: see prune_entries
         return _knowledge(views.Views(db, where), files)
     from kg.store import quads
 
     built = views.build(quads.open_store(files))
-    if target is not None:
-        views.save(built.db, target)
+    if target is not None and views.save(built.db, target):
+        prune_entries(target.parent, keep=target)
     return _knowledge(built.at(where), files)
+
+
+#: A view file that no call has read or written for this many days is deleted when kg next
+#: writes one (each version of kg, and each edit of the data, writes a new file).
+STALE_DAYS = 30
+_ENTRY_NAME = re.compile(r"[0-9a-f]{64}\.sqlite")
+
+
+def prune_entries(directory: Path, *, keep: Path, now: float | None = None) -> list[Path]:
+    """Delete the view files in ``directory`` (only files with kg's own entry names; not
+    ``keep``, nor the remote stores' answers) unused for :data:`STALE_DAYS`; the deleted."""
+    cutoff = (time.time() if now is None else now) - STALE_DAYS * 86400
+    deleted = []
+    for entry in sorted(directory.iterdir()):
+        if entry == keep or not _ENTRY_NAME.fullmatch(entry.name):
+            continue
+        with contextlib.suppress(OSError):
+            info = entry.lstat()
+            if stat.S_ISREG(info.st_mode) and info.st_mtime < cutoff:
+                entry.unlink()
+                deleted.append(entry)
+    return deleted
 
 
 def _knowledge(views: Views, files: tuple[Path, ...]) -> Knowledge:
