@@ -329,8 +329,7 @@ _TEXT: dict[str, Any] = {
 def test_the_searches_read_every_record_but_its_text(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # a light record is the whole record with its text left out, field for field; the
-    # remote store's light records leave out the same fields
+    # a light record is the whole record with its text left out, field for field
     monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
     files = _copy(tmp_path)
     knowledge.load_knowledge(files)
