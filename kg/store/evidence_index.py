@@ -6,15 +6,25 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from kg.model.errors import KGError
 from kg.model.records import Evidence
 from kg.store import quads
 
-if TYPE_CHECKING:
-    from kg.store.cache import Views
+__all__ = ["EvidenceIndex", "LightEvidence", "ViewRows"]
 
-__all__ = ["EvidenceIndex", "LightEvidence"]
+
+class ViewRows(Protocol):
+    """What the index reads a view file through (:class:`kg.store.cache.Views`)."""
+
+    def rows(self, query: str, *args: object) -> list[tuple[object, ...]]:
+        """The rows of ``query``; KGError when the view file is damaged."""
+        ...
+
+    def damaged(self, exc: Exception) -> KGError:
+        """The error for a view file that stopped making sense after it was opened."""
+        ...
 
 
 class EvidenceIndex(Mapping[str, Evidence]):
@@ -24,7 +34,7 @@ class EvidenceIndex(Mapping[str, Evidence]):
     the values of that one evidence.
     """
 
-    def __init__(self, views: Views) -> None:
+    def __init__(self, views: ViewRows) -> None:
         self._views = views
         self._records: dict[str, Evidence] = {}
         self._ids: tuple[str, ...] | None = None
