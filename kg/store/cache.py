@@ -11,9 +11,9 @@ read only once it matches its digest.
 Cache entries live in a private directory (created ``0700``; one owned by another user, or
 writable by others, is not used). An entry is read only when it is a regular file owned by the
 user and not writable by others, has exactly this module's schema and passes SQLite's own
-integrity check and the graphs' digests; otherwise it is ignored (and rebuilt). Entries are
-written to a temporary file in the same directory, then renamed; on any failure the temporary
-file is removed."""
+integrity check, and its graphs match their digests when read; otherwise it is ignored (and
+rebuilt). Entries are written to a temporary file in the same directory, then renamed; on any
+failure the temporary file is removed."""
 
 from __future__ import annotations
 
@@ -43,7 +43,6 @@ __all__ = [
     "Views",
     "add_edges",
     "build",
-    "intact",
     "open_entry",
     "private_directory",
     "save",
@@ -298,16 +297,6 @@ def open_entry(
     except (OSError, sqlite3.Error, MemoryError, OverflowError):
         return None
     return db
-
-
-def intact(db: sqlite3.Connection) -> bool:
-    """Whether the graphs of a view file opened by :func:`open_entry` match their digests
-    (an entry whose graphs were damaged is rebuilt, like one of the wrong shape)."""
-    try:
-        rows = db.execute("SELECT data, digest FROM graphs").fetchall()
-    except sqlite3.Error:
-        return False
-    return len(rows) == 2 and all(_digest(data) == digest for data, digest in rows)
 
 
 def _has_schema(db: sqlite3.Connection, schema: tuple[str, ...], fmt: str) -> bool:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.model import __version__, shipped
-from kg.model.errors import NotFoundError
+from kg.model.errors import KGError, NotFoundError
 from kg.model.records import Evidence, Level, Reference, StudyType
 
 if TYPE_CHECKING:  # rdflib is imported only where a user asks for an rdflib Graph
@@ -180,14 +180,17 @@ def load_knowledge(paths: Sequence[Path] | None = None, *, cache: bool = True) -
         directory = None  # another user could write there: do not read or write entries
     target = directory / f"{_key(files)}.sqlite" if directory is not None else None
     db = views.open_entry(target) if target is not None else None
-    if db is not None and not views.intact(db):
-        db = None
     where = str(target) if target is not None else "(in memory)"
     if db is not None:
         assert target is not None
-        with contextlib.suppress(OSError):
-            os.utime(target)  # used now: see prune_entries
-        return _knowledge(views.Views(db, where), files)
+        try:
+            graphs = views.Views(db, where).graphs()
+        except KGError:  # a graph that fails its digest: rebuilt, like any damaged entry
+            pass
+        else:
+            with contextlib.suppress(OSError):
+                os.utime(target)  # used now: see prune_entries
+            return _knowledge(views.Views(db, where, graphs), files)
     from kg.store import quads
 
     built = views.build(quads.open_store(files))
