@@ -49,12 +49,11 @@ __all__ = [
 ]
 
 #: The marshal format of the graphs depends on the Python that wrote it.
-FORMAT = "kg-views 3 (marshal {}, Python {}.{})".format(marshal.version, *sys.version_info[:2])
+FORMAT = "kg-views 4 (marshal {}, Python {}.{})".format(marshal.version, *sys.version_info[:2])
 _SCHEMA = (
     "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE graphs (view INTEGER PRIMARY KEY, data BLOB NOT NULL, digest TEXT NOT NULL)",
-    "CREATE TABLE evidence (id TEXT PRIMARY KEY, weight REAL NOT NULL, fields TEXT NOT NULL, "
-    "profile TEXT NOT NULL)",
+    "CREATE TABLE evidence (id TEXT PRIMARY KEY, fields TEXT NOT NULL, profile TEXT NOT NULL)",
     "CREATE TABLE pmids (reference TEXT NOT NULL, pmid TEXT NOT NULL)",
     "CREATE TABLE refs (number INTEGER PRIMARY KEY, authors TEXT NOT NULL, "
     "title TEXT NOT NULL, journal TEXT NOT NULL, year INTEGER, volume TEXT, pages TEXT)",
@@ -64,10 +63,9 @@ _MECHANISMS, _ENTITIES = 0, 1
 _STATED = quads.KG + "Stated"
 
 
-def _weighted(rows: Iterable[tuple[str, str]]) -> Iterator[tuple[str, float, str, str]]:
-    """(id, ranking weight, fields, profile) of the evidence rows that have a quote: weight 1
-    when the (first) evidence level is kg:Stated or absent, 0.5 otherwise; the profile is
-    what the evidence score reads (study types, species, level; see
+def _profiled(rows: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str, str]]:
+    """(id, fields, profile) of the evidence rows that have a quote; the profile is what the
+    evidence score reads (study types, species, the first evidence level or kg:Stated; see
     :meth:`EvidenceIndex.profiles`), as JSON. One pass over each row's fields; the few
     distinct profiles are encoded once each."""
     profiles: dict[tuple[tuple[str, ...], tuple[str, ...], str | None], str] = {}
@@ -91,8 +89,7 @@ def _weighted(rows: Iterable[tuple[str, str]]) -> Iterator[tuple[str, float, str
         profile = profiles.get(key)
         if profile is None:
             profile = profiles[key] = _profile(*key)
-        stated = level is None or quads.decoded(level) == _STATED
-        yield eid, 1.0 if stated else 0.5, fields, profile
+        yield eid, fields, profile
 
 
 def _profile(kinds: tuple[str, ...], species: tuple[str, ...], level: str | None) -> str:
@@ -155,8 +152,8 @@ def build(store: ox.Store) -> Views:
     for view, graph in ((_ENTITIES, entities), (_MECHANISMS, mechanisms)):
         blob = marshal.dumps((graph._node, graph._succ, graph._pred))
         db.execute("INSERT INTO graphs VALUES (?, ?, ?)", (view, blob, _digest(blob)))
-    records = _weighted(quads.evidence_rows(store))
-    db.executemany("INSERT INTO evidence VALUES (?, ?, ?, ?)", records)
+    records = _profiled(quads.evidence_rows(store))
+    db.executemany("INSERT INTO evidence VALUES (?, ?, ?)", records)
     db.executemany("INSERT INTO pmids VALUES (?, ?)", quads.pmid_rows(store))
     db.executemany("INSERT INTO refs VALUES (?, ?, ?, ?, ?, ?, ?)", quads.reference_rows(store))
     db.execute(_SCHEMA[-1])

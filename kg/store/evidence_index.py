@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 from typing import Protocol
 
 from kg.model.errors import KGError
-from kg.model.records import Evidence
+from kg.model.records import Evidence, Level
 from kg.store import quads
 
 __all__ = ["EvidenceIndex", "LightEvidence", "ViewRows"]
@@ -99,19 +99,26 @@ class EvidenceIndex(Mapping[str, Evidence]):
         """The distinct (study types, species, level) of the evidence, read without building
         records: what bounds every evidence score (``Scorer.hop_ceiling``). Raises KGError
         when the view file is damaged."""
-        found = set()
-        for (text,) in self._views.rows("SELECT DISTINCT profile FROM evidence"):
-            try:
-                kinds, species, level = json.loads(str(text))
-                found.add((tuple(map(str, kinds)), tuple(map(str, species)), str(level)))
-            except (ValueError, TypeError) as exc:
-                raise self._views.damaged(exc) from None
-        return found
+        rows = self._views.rows("SELECT DISTINCT profile FROM evidence")
+        return {self._profile(text) for (text,) in rows}
 
     def weights(self) -> dict[str, float]:
-        """Each evidence's ranking weight (1 stated, 0.5 inferred), without reading records."""
-        rows = self._views.rows("SELECT id, weight FROM evidence")
-        return {str(eid): float(weight) for eid, weight in rows}  # type: ignore[arg-type]
+        """Each evidence's ranking weight (1 stated, 0.5 inferred), from its profile's level,
+        without reading records."""
+        weight: dict[object, float] = {}  # by profile: there are few distinct ones
+        found = {}
+        for eid, text in self._views.rows("SELECT id, profile FROM evidence"):
+            if text not in weight:
+                weight[text] = 1.0 if self._profile(text)[2] == Level.STATED.value else 0.5
+            found[str(eid)] = weight[text]
+        return found
+
+    def _profile(self, text: object) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+        try:
+            kinds, species, level = json.loads(str(text))
+            return tuple(map(str, kinds)), tuple(map(str, species)), str(level)
+        except (ValueError, TypeError) as exc:
+            raise self._views.damaged(exc) from None
 
 
 class LightEvidence(Mapping[str, Evidence]):
