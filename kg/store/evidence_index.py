@@ -58,7 +58,7 @@ class EvidenceIndex(Mapping[str, Evidence]):
             raise KeyError(eid)
         try:
             fields = str(rows[0][0])
-            pairs = quads.light_fields(fields) if light else quads.decode_fields(fields)
+            pairs = quads.decode_fields(fields, text=not light)
             cited = [value for name, value in pairs if name == "reference"]
             marks = ", ".join("?" * len(cited))  # placeholders only: the values are bound
             query = f"SELECT pmid FROM pmids WHERE reference IN ({marks})"  # noqa: S608

@@ -35,7 +35,6 @@ __all__ = [
     "edge_rows",
     "evidence_record",
     "evidence_rows",
-    "light_fields",
     "name_rows",
     "node_id",
     "open_store",
@@ -192,35 +191,26 @@ def evidence_rows(store: ox.Store) -> Iterator[tuple[str, str]]:
         yield e.value[start:], fields.value
 
 
-def decode_fields(fields: str) -> list[tuple[str, str]]:
-    """The (kg property local name, value) pairs of an :func:`evidence_rows` string.
+def decode_fields(fields: str, *, text: bool = True) -> list[tuple[str, str]]:
+    """The (kg property local name, value) pairs of an :func:`evidence_rows` string; without
+    ``text``, the text (quote, section, notes...) is left out undecoded, and an empty quote
+    stands for the one left out.
 
     Example:
         >>> decode_fields("quote=a%20b section=8.2")
         [('quote', 'a b'), ('section', '8.2')]
-    """
-    pairs = []
-    for item in fields.split(" "):
-        name, equals, value = item.partition("=")
-        if equals:
-            # the IRIs and names that many evidence share are decoded once (see decoded)
-            pairs.append((name, unquote(value) if name in _TEXT_FIELDS else decoded(value)))
-    return pairs
-
-
-def light_fields(fields: str) -> list[tuple[str, str]]:
-    """The pairs of :func:`decode_fields` without the text (quote, section, notes...), which
-    are not decoded; an empty quote stands for the one left out.
-
-    Example:
-        >>> light_fields("quote=a%20b section=8.2 species=https%3A%2F%2Fx%2Frat")
+        >>> decode_fields("quote=a%20b section=8.2 species=https%3A%2F%2Fx%2Frat", text=False)
         [('quote', ''), ('species', 'https://x/rat')]
     """
-    pairs = [("quote", "")]
+    pairs = [] if text else [("quote", "")]
     for item in fields.split(" "):
         name, equals, value = item.partition("=")
-        if equals and name not in _TEXT_FIELDS:
-            pairs.append((name, decoded(value)))
+        if not equals:
+            continue
+        if name not in _TEXT_FIELDS:
+            pairs.append((name, decoded(value)))  # shared IRIs and names: decoded once
+        elif text:
+            pairs.append((name, unquote(value)))
     return pairs
 
 
