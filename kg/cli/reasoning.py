@@ -127,7 +127,6 @@ def trace(
             "enumerates paths, so there is no cap to raise",
             err=True,
         )
-    from kg.reasoning.paths import rescored
     from kg.reasoning.paths import trace as run
     from kg.reasoning.resolve import resolve
     from kg.reasoning.scores import Scorer, load_weights
@@ -167,8 +166,6 @@ def trace(
         from kg.store.remote_views import fetch_shown
 
         fetch_shown(kg, [h for p in result.paths for h in p.hops])
-        # the search read light records: score the shown paths from whole ones
-        result = rescored(result, Scorer(kg.mechanisms, kg.evidence, table))
         if html is not None:
             fetch_around(kg, {n for p in result.paths for n in p.nodes} | set(ends), hops=1)
     if fmt == "json":

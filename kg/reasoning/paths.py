@@ -9,7 +9,7 @@ paths of each sign stops at ``count_limit`` ("at least N").
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from kg.model.errors import UsageError
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     from kg.model.records import Evidence
 
-__all__ = ["Trace", "rescored", "trace"]
+__all__ = ["Trace", "trace"]
 
 
 @dataclass(frozen=True)
@@ -214,24 +214,6 @@ def trace(
         within_one_study=within,
         stitched=stitched,
         scores=tuple(base.rater.path(p) for p in shown) if isinstance(base.rater, Scorer) else (),
-    )
-
-
-def rescored(result: Trace, scorer: Scorer) -> Trace:
-    """``result`` with its paths' scores computed again by ``scorer``, and the paths shown
-    ranked by them: for records completed after the search (a remote store's search reads
-    light records, without the citation-mismatch flag)."""
-    from kg.reasoning.coherence import COHERENCE_RANK
-
-    scored = sorted(
-        ((scorer.path(p), p) for p in result.paths),
-        key=lambda sp: (COHERENCE_RANK[sp[1].coherence], -sp[0].value, len(sp[1].hops)),
-    )
-    return replace(
-        result,
-        paths=tuple(p for _, p in scored),
-        effects=tuple(p.net_effect for _, p in scored),
-        scores=tuple(s for s, _ in scored),
     )
 
 
