@@ -40,6 +40,16 @@ def _entries(directory: Path) -> list[Path]:
     return sorted(directory.glob("*.sqlite"))
 
 
+@pytest.fixture
+def cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The shipped files copied under ``tmp_path``, loaded once with the cache there (so a
+    view file is written)."""
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+    files = _copy(tmp_path)
+    knowledge.load_knowledge(files)
+    return files
+
+
 def _leftovers(directory: Path) -> list[Path]:
     return [p for p in directory.iterdir() if p.suffix != ".sqlite"] if directory.is_dir() else []
 
@@ -82,11 +92,9 @@ def test_second_load_uses_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 
 def test_evidence_is_read_only_when_asked_for(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch, cached: list[Path]
 ) -> None:
-    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
-    files = _copy(tmp_path)
-    knowledge.load_knowledge(files)
+    files = cached
     built: list[str] = []
     record = quads.evidence_record
 
@@ -107,10 +115,8 @@ def test_evidence_is_read_only_when_asked_for(
         kg.evidence["no-such-evidence"]
 
 
-def test_changed_content_is_parsed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
-    files = _copy(tmp_path)
-    knowledge.load_knowledge(files)
+def test_changed_content_is_parsed_again(tmp_path: Path, cached: list[Path]) -> None:
+    files = cached
     review = next(f for f in files if f.name == "review.ttl")
     review.write_text(review.read_text().replace('"PTEN"', '"PTEN (edited)"', 1))
     edited = knowledge.load_knowledge(files)
@@ -167,11 +173,9 @@ def _pickle(entry: Path) -> None:
     ids=["garbage", "empty", "truncated", "pickle", "wrong-schema", "wrong-format", "graph"],
 )
 def test_cache_entry_of_the_wrong_shape_is_rebuilt(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: object
+    tmp_path: Path, damage: object, cached: list[Path]
 ) -> None:
-    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
-    files = _copy(tmp_path)
-    knowledge.load_knowledge(files)
+    files = cached
     (entry,) = _entries(tmp_path / "cache")
     damage(entry)  # type: ignore[operator]
     kg = knowledge.load_knowledge(files)
@@ -201,12 +205,8 @@ def test_new_cache_directory_is_private(tmp_path: Path, monkeypatch: pytest.Monk
     assert entry.stat().st_mode & 0o777 == 0o600
 
 
-def test_entry_writable_by_others_or_a_symlink_is_not_read(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
-    files = _copy(tmp_path)
-    knowledge.load_knowledge(files)
+@pytest.mark.usefixtures("cached")
+def test_entry_writable_by_others_or_a_symlink_is_not_read(tmp_path: Path) -> None:
     (entry,) = _entries(tmp_path / "cache")
     entry.chmod(0o666)
     assert cache.open_entry(entry) is None
@@ -219,12 +219,8 @@ def test_entry_writable_by_others_or_a_symlink_is_not_read(
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root to give a file to another user")
-def test_entry_owned_by_another_user_is_not_read(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
-    files = _copy(tmp_path)
-    knowledge.load_knowledge(files)
+@pytest.mark.usefixtures("cached")
+def test_entry_owned_by_another_user_is_not_read(tmp_path: Path) -> None:
     (entry,) = _entries(tmp_path / "cache")
     os.chown(entry, 65534, 65534)
     assert cache.open_entry(entry) is None
@@ -326,13 +322,9 @@ _TEXT: dict[str, Any] = {
 }  # fmt: skip
 
 
-def test_the_searches_read_every_record_but_its_text(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_searches_read_every_record_but_its_text(cached: list[Path]) -> None:
     # a light record is the whole record with its text left out, field for field
-    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
-    files = _copy(tmp_path)
-    knowledge.load_knowledge(files)
+    files = cached
     kg = knowledge.load_knowledge(files)  # from the view file
     light = kg.search_evidence
     assert light is not kg.evidence
