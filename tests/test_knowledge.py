@@ -343,12 +343,9 @@ def test_the_searches_read_every_record_but_its_text(cached: list[Path]) -> None
 
 
 def test_view_files_unused_for_a_month_are_deleted_when_a_new_one_is_written(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, cached: list[Path]
 ) -> None:
-    directory = tmp_path / "cache"
-    monkeypatch.setenv("KG_CACHE_DIR", str(directory))
-    files = _copy(tmp_path)
-    knowledge.load_knowledge(files)
+    directory, files = tmp_path / "cache", cached
     (used,) = _entries(directory)
     old = time.time() - (knowledge.STALE_DAYS + 1) * 86400
     stale = directory / ("0" * 64 + ".sqlite")
